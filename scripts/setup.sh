@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything yuqing needs on Debian 12: build tools and libraries, the ClickHouse server,
+# Java and Maven, and Apache Kafka's broker jars (from Maven Central, into a cache folder).
+# Idempotent: when everything is present it returns in seconds without touching the network.
+#
+#   scripts/setup.sh            install what is missing
+#   YUQING_CACHE=/path ...      where the Kafka jars go (default: ~/.cache/yuqing)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${YUQING_CACHE:-$HOME/.cache/yuqing}
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")
+kafka_libs="$cache/kafka-$kafka_version/libs"
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  libcurl4-openssl-dev libssl-dev libgumbo-dev librdkafka-dev libicu-dev libuchardet-dev
+  nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libcli11-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clickhouse-server clickhouse-client
+  openjdk-17-jre-headless maven
+  python3-aiosmtpd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} Debian package(s): ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+if [[ -f "$kafka_libs/kafka_2.13-$kafka_version.jar" && -f "$kafka_libs/.complete" ]]; then
+  echo "setup: Kafka $kafka_version present in $kafka_libs"
+else
+  echo "setup: fetching Apache Kafka $kafka_version from Maven Central into $kafka_libs"
+  rm -rf "$kafka_libs"
+  mkdir -p "$kafka_libs"
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$kafka_libs"
+  touch "$kafka_libs/.complete"
+  echo "setup: $(ls "$kafka_libs" | wc -l) jars"
+fi

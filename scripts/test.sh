@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test suite: install what is missing, build with warnings as errors, start the real services,
+# run the unit, integration and e2e tests through CTest, and stop the services this run started —
+# also when a test fails. Extra arguments go to ctest (e.g. -L unit, -R Kafka).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh
+bash scripts/build.sh
+
+# Leave running what was running before (a developer's demo); stop what this run starts.
+if bash scripts/services.sh status | grep -q stopped; then
+  trap 'bash scripts/services.sh stop' EXIT
+fi
+bash scripts/services.sh start
+
+cd build
+ctest --output-on-failure --no-tests=error -j2 "$@"

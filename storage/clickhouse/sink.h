@@ -1,0 +1,44 @@
+// Sink: Kafka topic yuqing.enriched -> ClickHouse table documents.
+//
+// Contract
+// - Batches by rows, bytes and time (SinkOptions) and inserts each batch as JSONEachRow in one
+//   HTTP request. Kafka offsets are committed only after ClickHouse accepted the insert and every
+//   dead-lettered message was acknowledged by Kafka, so a crash at any point loses nothing; it may
+//   insert a batch twice, which ReplacingMergeTree(id) absorbs.
+// - Messages that fail to parse or validate go to the dead-letter topic with the reason and are
+//   counted; they never block their partition. If ClickHouse rejects a batch as unparseable, the
+//   rows are inserted one by one to find and dead-letter the culprits.
+// - While ClickHouse is unreachable (retry_later), the same batch is retried with exponential
+//   backoff up to SinkOptions::max_retry_ms between tries, indefinitely, until shutdown.
+// - invalid/fatal errors (schema missing, bad credentials) stop the sink with that Status.
+// One Sink per thread; scale out by running more processes in the same consumer group.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config.h"
+#include "core/document.h"
+#include "core/status.h"
+
+namespace yuqing::clickhouse {
+
+struct SinkStats {
+  uint64_t consumed = 0;
+  uint64_t inserted = 0;
+  uint64_t dead_lettered = 0;
+  uint64_t batches = 0;
+  uint64_t retries = 0;
+};
+
+struct SinkRun {
+  bool drain = false;   // stop once every assigned partition is read to its end
+  int idle_exit_ms = 0; // with drain: also stop after this long without messages (0 = wait)
+};
+
+Status run_sink(const Config& config, const SinkRun& run, SinkStats& stats);
+
+// One JSONEachRow line for the documents table (exposed for tests).
+std::string to_row(const EnrichedDocument& d);
+
+}  // namespace yuqing::clickhouse

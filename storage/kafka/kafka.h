@@ -1,0 +1,97 @@
+// Kafka adapter: the only place that talks to librdkafka.
+//
+// Contract
+// - Producer is idempotent (enable.idempotence=true, hence acks=all). produce() only enqueues;
+//   a message counts as accepted when its delivery report says so. flush() blocks until every
+//   enqueued message has its report and returns the first failure since the previous flush, so a
+//   caller that commits its own input after a successful flush() never loses a message.
+// - Consumer never auto-commits. commit() stores, for each partition in the batch, the offset after
+//   the highest message given; call it only after the next stage durably accepted those messages.
+//   On a rebalance, uncommitted messages are re-delivered to the new owner (at-least-once).
+// - at_end() reports that every assigned partition has been read to its end (drain mode for batch
+//   runs and tests).
+// - Errors are translated to Status in kafka.cc only: broker/transport trouble is retry_later,
+//   configuration and authentication problems are fatal.
+// Neither class is thread-safe; use one per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+
+struct rd_kafka_s;
+struct rd_kafka_message_s;
+
+namespace yuqing::kafka {
+
+struct Message {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+};
+
+// The dead-letter record for a message that a stage cannot use: the original key and value, where it
+// came from, which stage refused it and why. Value is the JSON to produce to the dead-letter topic.
+std::string dead_letter_record(const Message& message, const Status& why, std::string_view stage);
+
+// Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
+Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
+
+class Producer {
+ public:
+  static std::unique_ptr<Producer> create(const KafkaOptions& options, const std::string& client_id, Status& error);
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Enqueues one message; waits (serving delivery reports) while the local queue is full.
+  Status produce(const std::string& topic, std::string_view key, std::string_view value);
+  // Blocks until every enqueued message is acknowledged or failed; see the contract above.
+  Status flush(int timeout_ms);
+
+  uint64_t delivered() const { return delivered_; }
+  uint64_t failed() const { return failed_; }
+
+ private:
+  Producer() = default;
+  static void on_delivery(rd_kafka_s*, const rd_kafka_message_s* message, void* opaque);
+
+  rd_kafka_s* rk_ = nullptr;
+  uint64_t delivered_ = 0;
+  uint64_t failed_ = 0;
+  Status first_failure_;
+};
+
+class Consumer {
+ public:
+  static std::unique_ptr<Consumer> create(const KafkaOptions& options, const std::string& group,
+                                          const std::vector<std::string>& topics, Status& error);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Up to `max` messages, waiting at most `timeout_ms` for the first one. A consumer error that is
+  // not a message is returned through `error` (retry_later or fatal); the batch may still hold messages.
+  std::vector<Message> poll(size_t max, int timeout_ms, Status& error);
+  Status commit(const std::vector<Message>& batch);
+  bool at_end() const;
+
+ private:
+  Consumer() = default;
+  friend struct ConsumerCallbacks;  // librdkafka's rebalance callback (kafka.cc)
+
+  rd_kafka_s* rk_ = nullptr;
+  std::set<std::pair<std::string, int32_t>> assigned_;
+  std::set<std::pair<std::string, int32_t>> at_eof_;
+};
+
+}  // namespace yuqing::kafka

@@ -1,0 +1,101 @@
+// The walking skeleton end to end, through the real binary: sandbox truth -> `yuqing demo`
+// (crawl -> Kafka -> process -> Kafka -> sink -> ClickHouse) -> `yuqing query count`, twice.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tests/integration/support.h"
+
+namespace yuqing {
+namespace {
+
+struct Outcome {
+  int exit_code;
+  std::string output;
+};
+
+Outcome yuqing_cli(const std::string& args) {
+  const std::string cmd = std::string(YUQING_BINARY) + " " + args + " 2>&1";
+  Outcome r{-1, {}};
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+size_t count_lines(const std::string& file) {
+  std::ifstream in(file);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) n += !line.empty();
+  return n;
+}
+
+class Pipeline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = testing::isolated_config("e2e");
+    config_.sandbox.port = 18100 + ::getpid() % 800;
+    // The shipped sources point at the default sandbox port; this copy points at the test's own.
+    std::ifstream in(config_.resolve(config_.crawler.sources_file));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string sources = text.str();
+    for (size_t p = sources.find("127.0.0.1:18080"); p != std::string::npos; p = sources.find("127.0.0.1:18080", p))
+      sources.replace(p, 15, "127.0.0.1:" + std::to_string(config_.sandbox.port));
+    const auto dir = std::filesystem::temp_directory_path() / (config_.clickhouse.database + "_home");
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "sources.yaml") << sources;
+    config_.crawler.sources_file = (dir / "sources.yaml").string();
+    config_file_ = testing::write_config_file(config_).string();
+  }
+  void TearDown() override { testing::drop_database(config_); }
+
+  Config config_;
+  std::string config_file_;
+};
+
+}  // namespace
+
+TEST_F(Pipeline, DemoStoresOneDocumentPerServedPageAndIsIdempotent) {
+  const std::string truth = config_file_ + ".truth.jsonl";
+  const Outcome t = yuqing_cli("--config " + config_file_ + " sandbox --truth " + truth + " --no-serve");
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  const size_t served = count_lines(truth);
+  ASSERT_EQ(served, size_t(config_.sandbox.articles));
+
+  const Outcome first = yuqing_cli("--config " + config_file_ + " demo --no-services");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("[7/7]"), std::string::npos) << first.output;
+  const Outcome count = yuqing_cli("--config " + config_file_ + " query count");
+  ASSERT_EQ(count.exit_code, 0) << count.output;
+  EXPECT_EQ(count.output, std::to_string(served) + "\n");
+
+  const Outcome second = yuqing_cli("--config " + config_file_ + " demo --no-services");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  const Outcome recount = yuqing_cli("--config " + config_file_ + " query count");
+  EXPECT_EQ(recount.output, std::to_string(served) + "\n") << "re-crawling the same pages must not add documents";
+}
+
+TEST_F(Pipeline, BadConfigIsAClearErrorWithExitCode2) {
+  std::ofstream(config_file_, std::ios::app) << "surprise: 1\n";
+  const Outcome r = yuqing_cli("--config " + config_file_ + " query count");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("surprise: unknown key"), std::string::npos) << r.output;
+}
+
+TEST_F(Pipeline, EverySubcommandTeachesWithHelp) {
+  for (const char* sub : {"sandbox", "crawl", "process", "sink", "migrate", "query", "demo"}) {
+    const Outcome r = yuqing_cli(std::string(sub) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << sub;
+    EXPECT_NE(r.output.find("Usage"), std::string::npos) << sub << ": " << r.output;
+  }
+}
+
+}  // namespace yuqing

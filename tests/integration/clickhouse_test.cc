@@ -1,0 +1,124 @@
+// Against the real ClickHouse server: migrations, error translation and the Kafka -> ClickHouse sink.
+#include <gtest/gtest.h>
+
+#include "storage/clickhouse/client.h"
+#include "storage/clickhouse/migrations.h"
+#include "storage/clickhouse/sink.h"
+#include "storage/kafka/kafka.h"
+#include "tests/integration/support.h"
+
+namespace yuqing::clickhouse {
+namespace {
+
+std::string scalar(Client& c, const std::string& sql) {
+  auto r = c.execute(sql + " FORMAT TabSeparated");
+  EXPECT_TRUE(r.status) << r.status.to_string();
+  while (!r.body.empty() && r.body.back() == '\n') r.body.pop_back();
+  return r.body;
+}
+
+EnrichedDocument doc(int i) {
+  EnrichedDocument e;
+  e.doc.id = make_document_id("http://sandbox/" + std::to_string(i));
+  e.doc.url = "http://sandbox/" + std::to_string(i);
+  e.doc.site = "test";
+  e.doc.text = "文本 " + std::to_string(i);
+  e.doc.fetched_at = 1655519400 + i;
+  e.processed_at = 1655519500;
+  e.tags.issues.push_back({"教育", {"区教育和体育局"}, 1, {"学校"}});
+  return e;
+}
+
+class ClickHouse : public ::testing::Test {
+ protected:
+  void SetUp() override { config_ = testing::isolated_config(::testing::UnitTest::GetInstance()->current_test_info()->name()); }
+  void TearDown() override { testing::drop_database(config_); }
+  Config config_;
+};
+
+}  // namespace
+
+TEST_F(ClickHouse, MigrateIsIdempotentAndRecordsVersions) {
+  std::vector<std::string> applied;
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied)) << "is ClickHouse running? scripts/services.sh start";
+  EXPECT_EQ(applied.size(), embedded_migrations().size());
+  applied.clear();
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));
+  EXPECT_TRUE(applied.empty());
+  Client c(config_.clickhouse);
+  EXPECT_EQ(scalar(c, "SELECT count() FROM schema_migrations FINAL"), std::to_string(embedded_migrations().size()));
+  EXPECT_EQ(scalar(c, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'documents'"), "1");
+}
+
+TEST_F(ClickHouse, ChangedMigrationIsRefused) {
+  std::vector<std::string> applied;
+  auto migrations = embedded_migrations();
+  ASSERT_TRUE(migrate(config_.clickhouse, migrations, applied));
+  migrations.front().sql += "\n-- edited";
+  const Status s = migrate(config_.clickhouse, migrations, applied);
+  EXPECT_EQ(s.kind(), Status::Kind::invalid);
+  EXPECT_NE(s.message().find("001_documents"), std::string::npos) << s.message();
+}
+
+TEST_F(ClickHouse, ServerErrorsAreTranslatedOnce) {
+  std::vector<std::string> applied;
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));
+  Client c(config_.clickhouse);
+  auto r = c.execute("SELECT * FROM no_such_table");
+  EXPECT_EQ(r.status.kind(), Status::Kind::invalid);
+  EXPECT_EQ(r.code, 60);
+  r = c.execute("INSERT INTO documents FORMAT JSONEachRow", "{\"id\": \"x\", \"event_time\": \"not a time\"}\n");
+  EXPECT_EQ(r.status.kind(), Status::Kind::reject) << r.status.to_string();
+
+  ClickHouseOptions wrong = config_.clickhouse;
+  wrong.password = "definitely-wrong";
+  EXPECT_EQ(Client(wrong).execute("SELECT 1").status.kind(), Status::Kind::fatal);
+
+  ClickHouseOptions nobody = config_.clickhouse;
+  nobody.url = "http://127.0.0.1:1";  // nothing listens on port 1
+  EXPECT_EQ(Client(nobody).execute("SELECT 1").status.kind(), Status::Kind::retry_later);
+}
+
+TEST_F(ClickHouse, SinkStoresEachDocumentOnceAndDeadLettersPoison) {
+  std::vector<std::string> applied;
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));
+  ASSERT_TRUE(kafka::ensure_topics(config_.kafka));
+  Status s;
+  auto producer = kafka::Producer::create(config_.kafka, "test", s);
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 300; ++i) {
+    const auto e = doc(i);
+    ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, e.doc.id, to_json(e)));
+    if (i % 10 == 0) {  // a replay of the same document
+      ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, e.doc.id, to_json(e)));
+    }
+  }
+  ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, "bad1", "{not json"));
+  ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, "bad2", R"({"schema":"yuqing.enriched/1","id":"x"})"));
+  ASSERT_TRUE(producer->flush(30000));
+
+  SinkStats stats;
+  ASSERT_TRUE(run_sink(config_, {true, 0}, stats));
+  EXPECT_EQ(stats.consumed, 332u);
+  EXPECT_EQ(stats.dead_lettered, 2u);
+  EXPECT_EQ(stats.inserted, 330u);
+  Client c(config_.clickhouse);
+  EXPECT_EQ(scalar(c, "SELECT uniqExact(id) FROM documents"), "300");
+  EXPECT_EQ(scalar(c, "SELECT count() FROM documents FINAL"), "300");
+  EXPECT_EQ(scalar(c, "SELECT any(departments) FROM documents"), "['区教育和体育局']");
+
+  auto dead = kafka::Consumer::create(config_.kafka, config_.sink.group + ".dl", {config_.kafka.dead_letter_topic}, s);
+  std::vector<kafka::Message> letters;
+  for (int i = 0; i < 100 && !(letters.size() >= 2 && dead->at_end()); ++i) {
+    auto batch = dead->poll(100, 200, s);
+    letters.insert(letters.end(), batch.begin(), batch.end());
+  }
+  ASSERT_EQ(letters.size(), 2u);
+
+  // The offsets were committed: a second run finds nothing new.
+  SinkStats again;
+  ASSERT_TRUE(run_sink(config_, {true, 0}, again));
+  EXPECT_EQ(again.consumed, 0u);
+}
+
+}  // namespace yuqing::clickhouse

@@ -1,0 +1,48 @@
+#include "tests/integration/support.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "storage/clickhouse/client.h"
+
+namespace yuqing::testing {
+
+Config isolated_config(const std::string& name) {
+  Config c = load_config("configs/pipeline.yaml");
+  const std::string prefix = "t_" + name + "_" + std::to_string(::getpid());
+  c.kafka.raw_topic = prefix + ".raw";
+  c.kafka.enriched_topic = prefix + ".enriched";
+  c.kafka.dead_letter_topic = prefix + ".dead-letter";
+  c.processor.group = prefix + ".processors";
+  c.sink.group = prefix + ".sink";
+  c.clickhouse.database = prefix;
+  c.sink.batch_ms = 200;
+  return c;
+}
+
+std::filesystem::path write_config_file(const Config& c) {
+  namespace fs = std::filesystem;
+  const fs::path home = fs::temp_directory_path() / (c.clickhouse.database + "_home");
+  fs::create_directories(home / "configs");
+  const fs::path file = home / "configs" / "pipeline.yaml";
+  std::ofstream out(file);
+  out << "kafka:\n  brokers: \"" << c.kafka.brokers << "\"\n  raw_topic: " << c.kafka.raw_topic
+      << "\n  enriched_topic: " << c.kafka.enriched_topic << "\n  dead_letter_topic: " << c.kafka.dead_letter_topic
+      << "\n  partitions: " << c.kafka.partitions << "\n"
+      << "clickhouse:\n  url: " << c.clickhouse.url << "\n  database: " << c.clickhouse.database
+      << "\n  user: " << c.clickhouse.user << "\n  password_file: " << c.resolve(c.clickhouse.password_file).string() << "\n"
+      << "crawler:\n  sources_file: " << c.resolve(c.crawler.sources_file).string() << "\n"
+      << "processor:\n  group: " << c.processor.group << "\n  rules_dir: " << c.resolve(c.processor.rules_dir).string() << "\n"
+      << "sink:\n  group: " << c.sink.group << "\n  batch_ms: " << c.sink.batch_ms << "\n"
+      << "sandbox:\n  port: " << c.sandbox.port << "\n  seed: " << c.sandbox.seed << "\n  articles: " << c.sandbox.articles << "\n";
+  return file;
+}
+
+void drop_database(const Config& c) {
+  ClickHouseOptions o = c.clickhouse;
+  o.database = "default";
+  clickhouse::Client(o).execute("DROP DATABASE IF EXISTS " + c.clickhouse.database);
+}
+
+}  // namespace yuqing::testing
