@@ -10,7 +10,7 @@ bash scripts/build.sh
 
 # Leave running what was running before (a developer's demo); stop what this run starts.
 if bash scripts/services.sh status | grep -q stopped; then
-  trap 'bash scripts/services.sh stop' EXIT
+  trap 'bash "$root/scripts/services.sh" stop' EXIT
 fi
 bash scripts/services.sh start
 

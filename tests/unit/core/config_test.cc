@@ -32,11 +32,12 @@ std::string error_of(const std::string& yaml) {
 
 }  // namespace
 
+// Addresses are left out: the environment may override them (YUQING_KAFKA_BROKERS...).
 TEST(Config, TheShippedFileLoadsAndMatchesTheDefaults) {
   const Config c = load_config("configs/pipeline.yaml");
   const Config defaults;
-  EXPECT_EQ(c.kafka.brokers, defaults.kafka.brokers);
-  EXPECT_EQ(c.clickhouse.url, defaults.clickhouse.url);
+  EXPECT_EQ(c.kafka.raw_topic, defaults.kafka.raw_topic);
+  EXPECT_EQ(c.clickhouse.database, defaults.clickhouse.database);
   EXPECT_EQ(c.sink.batch_rows, defaults.sink.batch_rows);
   EXPECT_EQ(c.sandbox.port, defaults.sandbox.port);
   EXPECT_EQ(c.home, fs::current_path());
