@@ -1,16 +1,35 @@
-// Crawler stage: sources -> fetch -> decode -> parse -> extract -> Kafka topic yuqing.raw.
+// Crawler stage: sources -> frontier -> robots/politeness -> fetch -> decode -> parse -> extract
+// -> Kafka topic yuqing.raw (one JSON document per item, key = document id).
 //
 // Contract
-// - One crawl run walks every source from its seeds: list pages (`follow`) are fetched for links,
-//   document pages (`documents`) are extracted into one Document each and produced with key = id.
-//   Each canonical URL is fetched at most once per run.
-// - The run ends when nothing is left to fetch; it then waits for Kafka to acknowledge every
-//   produced document (flush) before reporting success, so "crawl exited 0" means "in Kafka".
-// - A page that fails (transport error, HTTP error, too large) is counted by reason and skipped;
-//   it never stops the run. Kafka failures do (the run's output would be incomplete).
+// - Every source has a Frontier (frontier.h). Seeds are due at start; pages yield links by role
+//   (lists, feeds, sitemaps, documents, item pages, comment API pages; see sources.h) on the
+//   seeds' origins only. Redirects are followed hop by hop (at most 5), each hop through
+//   robots.txt and politeness again.
+// - Before any request to an origin its robots.txt is fetched (RobotsCache); disallowed URLs are
+//   never fetched (counted as "robots disallowed" and checked again when the rules expire).
+//   Crawl-delay, per-host connections and token buckets come from politeness.h.
+// - Retries: 429, 5xx and transient transport failures retry with exponential back-off and
+//   jitter (Retry-After when given) up to CrawlerOptions::max_attempts per URL, then wait for the
+//   URL's next due time. 4xx, over-size bodies, non-HTML pages and refused addresses are final
+//   for that fetch and counted by reason. Nothing of this stops the run; Kafka failures do.
+// - Conditional GET: a URL fetched before is requested with its ETag/Last-Modified; a 304
+//   counts as a success that produces nothing new.
+// - Schedules: lists, feeds and sitemaps are due again after the source's recrawl_minutes;
+//   document pages never (unless items sit on them, like replies to a message); item pages and
+//   comment API pages at decaying intervals — half the thread's age, at least the item set's
+//   recrawl_minutes — until recrawl_days after the thread was first seen.
+// - Acknowledgement: frontier changes are committed to the state file only after producer.flush()
+//   confirmed every document produced so far (every CrawlOptions::commit_interval_s), so a kill
+//   at any moment loses nothing: uncommitted pages are simply fetched again after the restart.
+// - once: the run ends when no URL is due, none is waiting for a retry and nothing is in flight.
+//   Otherwise it runs until shutdown is requested, sleeping until the next due time.
+// - The run succeeds only after Kafka acknowledged every produced document.
+// Single-threaded: the crawl loop owns the frontier, politeness and fetcher.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,13 +44,45 @@ class Producer;
 
 namespace yuqing::crawlers {
 
-struct CrawlStats {
-  uint64_t fetched = 0;     // transfers that returned 2xx
-  uint64_t documents = 0;   // documents produced to Kafka
-  uint64_t lists = 0;       // list pages read for links
-  std::map<std::string, uint64_t> failed;  // by reason ("http 404", "retry later", ...)
+struct CrawlStats;
+
+struct CrawlOptions {
+  bool once = true;                // one pass over what is due, then return
+  bool persist = false;            // keep frontier state in <state_dir>/<source>.state
+  double commit_interval_s = 1.0;  // how often Kafka is flushed and the frontier committed
+  std::string metrics_file;        // Prometheus text file rewritten at every commit ("" = none)
+  // Called on the crawl thread after a commit, at most every report_interval_s and once at the
+  // end (e.g. to write crawl_health rows); it must not block for long.
+  std::function<void(const CrawlStats&)> report;
+  double report_interval_s = 300;
 };
 
-Status run_crawl(const Config& config, const std::vector<Source>& sources, kafka::Producer& producer, CrawlStats& stats);
+// Crawl health of one source, for operators (metrics.prom and ClickHouse crawl_health).
+struct SourceHealth {
+  uint64_t fetched = 0;           // 2xx answers
+  uint64_t not_modified = 0;      // 304 answers
+  uint64_t documents = 0;         // documents produced (items included)
+  uint64_t dated = 0;             // of those, with a publish time found
+  uint64_t lists = 0;             // list, feed and sitemap pages read
+  uint64_t robots_disallowed = 0;
+  uint64_t retries = 0;           // transient failures that were retried
+  std::map<std::string, uint64_t> failed;  // by reason ("http 404", "timeout", "body too large"...)
+  double last_success = 0;        // Unix seconds of the last 2xx/304
+};
+
+struct CrawlStats {
+  uint64_t fetched = 0;     // transfers that returned 2xx
+  uint64_t not_modified = 0;
+  uint64_t documents = 0;   // documents produced to Kafka
+  uint64_t lists = 0;       // list pages read for links
+  std::map<std::string, uint64_t> failed;  // by reason, over all sources
+  std::map<std::string, SourceHealth> sources;
+};
+
+Status run_crawl(const Config& config, const std::vector<Source>& sources, kafka::Producer& producer, CrawlStats& stats,
+                 const CrawlOptions& options = {});
+
+// Prometheus text exposition of the stats (yuqing_crawl_* metrics, label source).
+std::string prometheus_metrics(const CrawlStats& stats);
 
 }  // namespace yuqing::crawlers

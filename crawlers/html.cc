@@ -18,7 +18,7 @@ bool is_block(GumboTag tag) {
   }
 }
 
-void append_text(const GumboNode* node, std::string& out) {
+void append_text(const GumboNode* node, std::string& out, const std::function<bool(const GumboNode*)>* skip = nullptr) {
   if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE || node->type == GUMBO_NODE_CDATA) {
     out += node->v.text.text;
     return;
@@ -26,10 +26,11 @@ void append_text(const GumboNode* node, std::string& out) {
   if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return;
   const GumboTag tag = node->v.element.tag;
   if (tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE) return;
+  if (skip && node->type == GUMBO_NODE_ELEMENT && (*skip)(node)) return;
   const bool block = is_block(tag);
   if (block) out += '\n';
   const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) append_text(static_cast<const GumboNode*>(children.data[i]), out);
+  for (unsigned i = 0; i < children.length; ++i) append_text(static_cast<const GumboNode*>(children.data[i]), out, skip);
   if (block) out += '\n';
 }
 
@@ -88,6 +89,12 @@ std::string attribute(const GumboNode* node, std::string_view name) {
 std::string node_text(const GumboNode* node) {
   std::string raw;
   append_text(node, raw);
+  return tidy(raw);
+}
+
+std::string node_text(const GumboNode* node, const std::function<bool(const GumboNode*)>& skip) {
+  std::string raw;
+  append_text(node, raw, &skip);
   return tidy(raw);
 }
 

@@ -39,6 +39,8 @@ class HtmlDocument {
 // The visible text under `node`: script/style/noscript dropped, block elements separated by
 // newlines, runs of white space collapsed.
 std::string node_text(const GumboNode* node);
+// The same, leaving out every element for which `skip` is true (and its subtree).
+std::string node_text(const GumboNode* node, const std::function<bool(const GumboNode*)>& skip);
 std::string attribute(const GumboNode* node, std::string_view name);
 bool is_element(const GumboNode* node, GumboTag tag);
 

@@ -2,14 +2,93 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "crawlers/extract/selector.h"
+
 namespace yuqing::crawlers {
+namespace {
+
+constexpr UnixSeconds k20220618_1030 = 1655519400;  // 2022-06-18 10:30 China time
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string iso_or_null(const std::optional<UnixSeconds>& t) { return t ? format_iso8601(*t) : "null"; }
+
+}  // namespace
 
 TEST(Extract, FindsChineseAndIsoDateTimes) {
-  EXPECT_EQ(find_datetime("发布时间：2022年6月18日 10:30"), 1655519400);
-  EXPECT_EQ(find_datetime("2022-06-18 10:30:00 来源：人民网"), 1655519400);
+  EXPECT_EQ(find_datetime("发布时间：2022年6月18日 10:30"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022-06-18 10:30:00 来源：人民网"), k20220618_1030);
   EXPECT_EQ(find_datetime("2022/06/18"), 1655481600);
   EXPECT_FALSE(find_datetime("2022年13月40日"));
   EXPECT_FALSE(find_datetime("没有日期"));
+}
+
+TEST(ExtractDates, AbsoluteForms) {
+  EXPECT_EQ(find_datetime("2022年06月18日10时30分"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022.6.18 10：30"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022-06-18T10:30:00+08:00"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022-06-18T02:30:00Z"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022-06-17T22:30:00-04:00"), k20220618_1030);
+  EXPECT_EQ(find_datetime("2022-06-18 10:30:00.123+0800"), k20220618_1030);
+  EXPECT_EQ(find_datetime("Published June 18, 2022"), 1655481600);
+  EXPECT_EQ(find_datetime("18 Jun 2022"), 1655481600);
+  EXPECT_EQ(find_datetime("Sept. 3, 2021"), find_datetime("2021-09-03"));
+  // Digits inside longer numbers are not years; an hour of 25 is not a time.
+  EXPECT_FALSE(find_datetime("电话：0632-12345678"));
+  EXPECT_FALSE(find_datetime("编号 120220618"));
+  EXPECT_EQ(find_datetime("2022-06-18 25:30"), 1655481600);
+  EXPECT_EQ(parse_datetime_value("1655519400"), k20220618_1030);
+  EXPECT_EQ(parse_datetime_value("1655519400000"), k20220618_1030);
+}
+
+TEST(ExtractDates, RelativeAndYearlessNeedTheFetchTime) {
+  const UnixSeconds now = k20220618_1030;
+  EXPECT_FALSE(find_datetime("3小时前"));
+  EXPECT_EQ(find_datetime("3小时前", now), now - 3 * 3600);
+  EXPECT_EQ(find_datetime("15分钟前", now), now - 15 * 60);
+  EXPECT_EQ(find_datetime("2天前", now), now - 2 * 86400);
+  EXPECT_EQ(find_datetime("刚刚", now), now);
+  EXPECT_EQ(find_datetime("昨天 08:05", now), find_datetime("2022-06-17 08:05"));
+  EXPECT_EQ(find_datetime("前天 23:00", now), find_datetime("2022-06-16 23:00"));
+  EXPECT_EQ(find_datetime("今天 09:00", now), find_datetime("2022-06-18 09:00"));
+  EXPECT_EQ(find_datetime("5 hours ago", now), now - 5 * 3600);
+  EXPECT_EQ(find_datetime("6月17日 20:00", now), find_datetime("2022-06-17 20:00"));
+  EXPECT_EQ(find_datetime("06-17 20:00", now), find_datetime("2022-06-17 20:00"));
+  // A yearless date later than the fetch time is last year's.
+  EXPECT_EQ(find_datetime("12月31日", now), find_datetime("2021-12-31"));
+  EXPECT_FALSE(find_datetime("比分 06-17", now));
+}
+
+TEST(ExtractSelector, ParsesTheSubsetAndRejectsTheRest) {
+  const HtmlDocument page(R"(<div id="main" class="a b"><p class="x">1</p><span><p class="x y">2</p></span></div>
+    <p data-k="pub-time">3</p>)");
+  auto texts = [&](std::string_view css) {
+    std::string out;
+    for (const GumboNode* n : Selector::parse(css)->select_all(page.root())) out += node_text(n);
+    return out;
+  };
+  EXPECT_EQ(texts("p.x"), "12");
+  EXPECT_EQ(texts("#main > p"), "1");
+  EXPECT_EQ(texts("div.b p.y"), "2");
+  EXPECT_EQ(texts("DIV#main span p, p[data-k^=pub]"), "23");
+  EXPECT_EQ(texts("[data-k*='time']"), "3");
+  EXPECT_EQ(texts("p[data-k$=time]"), "3");
+  EXPECT_EQ(texts("*.a"), "1\n2");
+  EXPECT_FALSE(Selector::parse(""));
+  EXPECT_FALSE(Selector::parse("p:first-child"));
+  EXPECT_FALSE(Selector::parse("div + p"));
+  EXPECT_FALSE(Selector::parse("p[x"));
+  EXPECT_FALSE(Selector::parse("> p"));
 }
 
 TEST(Extract, TakesTheParagraphBlockAndSkipsFurniture) {
@@ -23,14 +102,90 @@ TEST(Extract, TakesTheParagraphBlockAndSkipsFurniture) {
   const ExtractedArticle a = extract_article(page, "http://x/a.html");
   EXPECT_EQ(a.title, "运河街道推进老旧小区改造");
   EXPECT_EQ(a.text, "第一段：改造涉及外墙保温。\n第二段：预计年底完工。");
-  EXPECT_EQ(a.published_at, 1655519400);
+  EXPECT_EQ(a.published_at, k20220618_1030);
   EXPECT_EQ(a.source_name, "台儿庄区人民政府办公室");
 }
 
 TEST(Extract, PrefersMetaPublishTime) {
   const HtmlDocument page(R"(<html><head><meta property="article:published_time" content="2022-06-18T10:30:00+08:00">
     </head><body><p>正文提到 2021年1月1日 的事。</p></body></html>)");
-  EXPECT_EQ(extract_article(page, "http://x/").published_at, 1655519400);
+  EXPECT_EQ(extract_article(page, "http://x/").published_at, k20220618_1030);
+}
+
+TEST(Extract, DateFromScriptVariablesAndUrl) {
+  const HtmlDocument scripted(R"(<html><head><script>var page = {"pubtime": "2022-06-18 10:30:00", id: 1};</script>
+    </head><body><p>正文没有日期，只有内容。正文没有日期，只有内容。</p></body></html>)");
+  EXPECT_EQ(extract_article(scripted, "http://x/").published_at, k20220618_1030);
+  const HtmlDocument bare("<p>正文没有日期。</p>");
+  EXPECT_EQ(extract_article(bare, "http://x.cn/art/2022/6/18/").published_at, std::nullopt);
+  EXPECT_EQ(extract_article(bare, "http://x.cn/art/2022/06/18/a.html").published_at, find_datetime("2022-06-18"));
+  EXPECT_EQ(extract_article(bare, "http://x.cn/c/t20220618_123.html").published_at, find_datetime("2022-06-18"));
+}
+
+TEST(Extract, RulesOverrideTheGenericResult) {
+  const HtmlDocument page(R"(<html><body><h1>通用标题</h1><div class="info">发布时间：2020-01-01 08:00</div>
+    <div id="story"><p>这是一段足够长的正文内容，用来确认通用抽取会选中这里，而不是别的地方，真的很长很长。</p></div>
+    <div class="editor-note"><p>规则指定的正文。</p><p>第二段。</p></div>
+    <span class="t">六月十八日</span><time class="t" datetime="2022-06-18T10:30:00+08:00">今天</time>
+    </body></html>)");
+  ExtractOptions o;
+  o.rules.title_selector = "div.editor-note p";
+  o.rules.body_selector = "div.editor-note > p";
+  o.rules.time_selector = "time.t";
+  const ExtractedArticle a = extract_article(page, "http://x/", o);
+  EXPECT_EQ(a.title, "规则指定的正文。");
+  EXPECT_EQ(a.text, "规则指定的正文。\n第二段。");
+  EXPECT_EQ(a.published_at, k20220618_1030);
+  // A rule that is unsupported, matches nothing or yields no value falls back to the generic result.
+  const auto generic_time = find_datetime("2020-01-01 08:00");
+  for (const char* time_rule : {"span.t", "span.t + time", "div.missing"}) {
+    o.rules.time_selector = time_rule;
+    EXPECT_EQ(extract_article(page, "http://x/", o).published_at, generic_time) << time_rule;
+  }
+  o.rules = {};
+  o.rules.body_selector = "div.missing";
+  const ExtractedArticle g = extract_article(page, "http://x/", o);
+  EXPECT_TRUE(g.text.starts_with("这是一段足够长的正文")) << g.text;
+  EXPECT_EQ(g.title, "通用标题");
+}
+
+// Data-driven: tests/fixtures/extract/NAME.html with NAME.json holding the expected fields
+// (only the keys present are checked; "fetched_at" is an input, "about" a description).
+TEST(ExtractFixtures, MatchExpectedJson) {
+  const std::filesystem::path dir = "tests/fixtures/extract";
+  ASSERT_TRUE(std::filesystem::exists(dir)) << "run from the repo root (ctest does)";
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    SCOPED_TRACE(entry.path().string());
+    const auto want = nlohmann::json::parse(read_file(entry.path()));
+    auto html_path = entry.path();
+    html_path.replace_extension(".html");
+    const HtmlDocument page(read_file(html_path));
+    ExtractOptions o;
+    if (want.contains("fetched_at")) o.fetched_at = parse_iso8601(want["fetched_at"].get<std::string>());
+    const ExtractedArticle a = extract_article(page, want.value("url", ""), o);
+    auto check = [&](const char* key, const std::string& got) {
+      if (!want.contains(key)) return;
+      EXPECT_EQ(got, want[key].is_null() ? "null" : want[key].get<std::string>()) << key;
+    };
+    check("title", a.title);
+    check("text", a.text);
+    check("published_at", iso_or_null(a.published_at));
+    check("author", a.author);
+    check("source_name", a.source_name);
+    if (want.contains("comments")) {
+      ASSERT_EQ(a.comments.size(), want["comments"].size());
+      for (size_t i = 0; i < a.comments.size(); ++i) {
+        const auto& c = want["comments"][i];
+        EXPECT_EQ(a.comments[i].author, c["author"].get<std::string>());
+        EXPECT_EQ(a.comments[i].text, c["text"].get<std::string>());
+        EXPECT_EQ(iso_or_null(a.comments[i].published_at), c["published_at"].get<std::string>());
+      }
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 4);
 }
 
 TEST(Html, LinksAndVisibleText) {

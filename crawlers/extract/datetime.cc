@@ -1,0 +1,309 @@
+#include "crawlers/extract/datetime.h"
+
+#include <array>
+#include <cctype>
+#include <initializer_list>
+
+namespace yuqing::crawlers {
+namespace {
+
+constexpr int kChinaOffsetSeconds = 8 * 3600;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Hand-written scanner rather than std::regex: this runs over whole pages on the crawl's hot
+// path, and std::regex is slow and recursive on long inputs.
+class Scanner {
+ public:
+  Scanner(std::string_view s, size_t i) : s_(s), i_(i) {}
+  size_t pos() const { return i_; }
+  void set(size_t i) { i_ = i; }
+  bool done() const { return i_ >= s_.size(); }
+
+  void spaces() {
+    for (;;) {
+      if (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+        ++i_;
+      } else if (s_.substr(i_, 2) == "\xC2\xA0") {
+        i_ += 2;
+      } else if (s_.substr(i_, 3) == "\u3000") {
+        i_ += 3;
+      } else {
+        return;
+      }
+    }
+  }
+  bool eat(std::string_view token) {
+    if (s_.substr(i_, token.size()) != token) return false;
+    i_ += token.size();
+    return true;
+  }
+  // Index+1 of the token eaten, 0 if none.
+  int eat_any(std::initializer_list<std::string_view> tokens) {
+    int k = 1;
+    for (std::string_view t : tokens) {
+      if (eat(t)) return k;
+      ++k;
+    }
+    return 0;
+  }
+  // 1..max_digits digits not followed by another digit.
+  std::optional<int> number(int max_digits) {
+    size_t j = i_;
+    int v = 0;
+    while (j < s_.size() && is_digit(s_[j]) && int(j - i_) < max_digits) v = v * 10 + (s_[j++] - '0');
+    if (j == i_ || (j < s_.size() && is_digit(s_[j]))) return std::nullopt;
+    i_ = j;
+    return v;
+  }
+  std::string_view word() {
+    size_t j = i_;
+    while (j < s_.size() && is_alpha(s_[j])) ++j;
+    std::string_view w = s_.substr(i_, j - i_);
+    i_ = j;
+    return w;
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_;
+};
+
+struct Clock {
+  int hour = 0, minute = 0, second = 0;
+  std::optional<int> offset_seconds;  // from an explicit zone, else China time
+};
+
+std::optional<UnixSeconds> to_unix(int year, int month, int day, const Clock& c) {
+  if (year < 1970 || year > 2099 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (c.hour > 23 || c.minute > 59 || c.second > 60) return std::nullopt;
+  return days_from_civil(year, unsigned(month), unsigned(day)) * 86400 + c.hour * 3600 + c.minute * 60 + c.second -
+         c.offset_seconds.value_or(kChinaOffsetSeconds);
+}
+
+// Optional time after a date: [ |T] hh(:|：|时|点)mm[(:|：|分)ss][秒|分][.fff][Z|±hh[:]mm].
+Clock read_clock(Scanner& sc) {
+  Clock c;
+  const size_t start = sc.pos();
+  sc.spaces();
+  sc.eat("T");
+  sc.spaces();
+  const auto hour = sc.number(2);
+  if (!hour) return sc.set(start), c;
+  sc.spaces();
+  if (!sc.eat_any({":", "：", "时", "点"})) return sc.set(start), c;
+  sc.spaces();
+  const auto minute = sc.number(2);
+  // "25:30" is a score or a duration, not a clock: the date stands alone.
+  if (!minute || *hour > 23 || *minute > 59) return sc.set(start), c;
+  c.hour = *hour;
+  c.minute = *minute;
+  size_t after = sc.pos();
+  if (sc.eat_any({":", "：", "分"})) {
+    if (const auto second = sc.number(2)) {
+      c.second = *second;
+      sc.eat("秒");
+      after = sc.pos();
+    } else {
+      after = sc.pos();  // "10时30分" ends with 分
+    }
+  }
+  sc.set(after);
+  if (sc.eat(".")) {
+    while (!sc.done() && sc.number(9)) {
+    }
+  }
+  after = sc.pos();
+  if (sc.eat("Z")) {
+    c.offset_seconds = 0;
+  } else if (int sign = sc.eat_any({"+", "-"})) {
+    const auto hh = sc.number(2);
+    sc.eat(":");
+    const auto mm = sc.number(2);
+    if (hh && *hh <= 14) {
+      c.offset_seconds = (sign == 1 ? 1 : -1) * (*hh * 3600 + mm.value_or(0) * 60);
+    } else {
+      sc.set(after);
+    }
+  }
+  return c;
+}
+
+// yyyy(-|/|.|年)m(-|/|.|月)d[日|号][time] at the scanner (which sits on the first year digit).
+std::optional<UnixSeconds> numeric_date(Scanner& sc) {
+  const auto year = sc.number(4);
+  if (!year || *year < 1970) return std::nullopt;
+  sc.spaces();
+  const int sep = sc.eat_any({"-", "/", ".", "年"});
+  if (!sep) return std::nullopt;
+  sc.spaces();
+  const auto month = sc.number(2);
+  if (!month) return std::nullopt;
+  sc.spaces();
+  static constexpr std::array<std::string_view, 4> kSecond = {"-", "/", ".", "月"};
+  if (!sc.eat(kSecond[size_t(sep - 1)])) return std::nullopt;
+  sc.spaces();
+  const auto day = sc.number(2);
+  if (!day) return std::nullopt;
+  if (sep == 4) sc.eat_any({"日", "号"});
+  return to_unix(*year, *month, *day, read_clock(sc));
+}
+
+int month_from_name(std::string_view w) {
+  static constexpr std::array<std::string_view, 12> kNames = {"january", "february", "march",     "april",
+                                                              "may",     "june",     "july",      "august",
+                                                              "september", "october", "november", "december"};
+  if (w.size() < 3) return 0;
+  for (size_t m = 0; m < kNames.size(); ++m) {
+    const std::string_view name = kNames[m];
+    if (w.size() > name.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < w.size() && same; ++k) same = std::tolower(static_cast<unsigned char>(w[k])) == name[k];
+    // Full names, or the three-letter abbreviation ("Sept" too).
+    if (same && (w.size() == name.size() || w.size() == 3 || (m == 8 && w.size() == 4))) return int(m) + 1;
+  }
+  return 0;
+}
+
+// "June 18, 2022" / "Jun. 18 2022" at a word start.
+std::optional<UnixSeconds> english_month_first(Scanner& sc) {
+  const int month = month_from_name(sc.word());
+  if (!month) return std::nullopt;
+  sc.eat(".");
+  sc.spaces();
+  const auto day = sc.number(2);
+  if (!day) return std::nullopt;
+  sc.eat_any({"st", "nd", "rd", "th"});
+  sc.eat(",");
+  sc.spaces();
+  const auto year = sc.number(4);
+  if (!year) return std::nullopt;
+  return to_unix(*year, month, *day, Clock{});
+}
+
+// "18 June 2022" at a digit.
+std::optional<UnixSeconds> english_day_first(Scanner& sc) {
+  const auto day = sc.number(2);
+  if (!day) return std::nullopt;
+  sc.spaces();
+  const int month = month_from_name(sc.word());
+  if (!month) return std::nullopt;
+  sc.eat(".");
+  sc.eat(",");
+  sc.spaces();
+  const auto year = sc.number(4);
+  if (!year) return std::nullopt;
+  return to_unix(*year, month, *day, Clock{});
+}
+
+void civil_from_unix(UnixSeconds t, int& year, int& month, int& day) {
+  // Howard Hinnant's civil_from_days, on China-local days.
+  const std::int64_t z = (t + kChinaOffsetSeconds) / 86400 - (t + kChinaOffsetSeconds < 0 ? 1 : 0) + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = unsigned(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = int(doy - (153 * mp + 2) / 5 + 1);
+  month = int(mp < 10 ? mp + 3 : mp - 9);
+  year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+}
+
+// "6月18日 10:30" or "06-18 10:30" (the latter only with a time: bare "06-18" is too often a
+// score or a range).
+std::optional<UnixSeconds> yearless_date(Scanner& sc, UnixSeconds now) {
+  const auto month = sc.number(2);
+  if (!month) return std::nullopt;
+  const int sep = sc.eat_any({"月", "-", "/"});
+  if (!sep) return std::nullopt;
+  const auto day = sc.number(2);
+  if (!day) return std::nullopt;
+  if (sep == 1 && !sc.eat_any({"日", "号"})) return std::nullopt;
+  const size_t before_clock = sc.pos();
+  const Clock clock = read_clock(sc);
+  if (sep != 1 && sc.pos() == before_clock) return std::nullopt;
+  int year = 0, m = 0, d = 0;
+  civil_from_unix(now, year, m, d);
+  auto t = to_unix(year, *month, *day, clock);
+  if (t && *t > now + 86400) t = to_unix(year - 1, *month, *day, clock);
+  return t;
+}
+
+// 刚刚, N秒/分钟/小时/天/周前, 昨天/前天/今天 [hh:mm], "N minutes|hours|days ago".
+std::optional<UnixSeconds> relative_time(Scanner& sc, UnixSeconds now) {
+  if (sc.eat("刚刚")) return now;
+  if (const int which = sc.eat_any({"今天", "昨天", "前天"})) {
+    int year = 0, month = 0, day = 0;
+    civil_from_unix(now, year, month, day);
+    const size_t before_clock = sc.pos();
+    const Clock clock = read_clock(sc);
+    const auto midnight = to_unix(year, month, day, Clock{});
+    if (!midnight) return std::nullopt;
+    const UnixSeconds day_start = *midnight - (which - 1) * 86400;
+    // Without a clock the day is all we know; its start is the honest lower bound.
+    return sc.pos() == before_clock ? day_start : day_start + clock.hour * 3600 + clock.minute * 60 + clock.second;
+  }
+  const auto n = sc.number(4);
+  if (!n) return std::nullopt;
+  sc.spaces();
+  static constexpr std::array<int, 5> kUnit = {1, 60, 3600, 86400, 7 * 86400};
+  if (const int unit = sc.eat_any({"秒前", "分钟前", "小时前", "天前", "周前"})) return now - UnixSeconds(*n) * kUnit[size_t(unit - 1)];
+  const std::string_view w = sc.word();
+  int seconds = 0;
+  if (w == "second" || w == "seconds") seconds = 1;
+  if (w == "minute" || w == "minutes" || w == "min" || w == "mins") seconds = 60;
+  if (w == "hour" || w == "hours") seconds = 3600;
+  if (w == "day" || w == "days") seconds = 86400;
+  if (!seconds) return std::nullopt;
+  sc.spaces();
+  if (sc.word() != "ago") return std::nullopt;
+  return now - UnixSeconds(*n) * seconds;
+}
+
+std::optional<UnixSeconds> scan(std::string_view text, std::optional<UnixSeconds> now) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool word_start = i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]));
+    if (is_digit(c) && word_start) {
+      Scanner sc(text, i);
+      if (auto t = numeric_date(sc)) return t;
+      sc.set(i);
+      if (auto t = english_day_first(sc)) return t;
+      if (now) {
+        sc.set(i);
+        if (auto t = yearless_date(sc, *now)) return t;
+        sc.set(i);
+        if (auto t = relative_time(sc, *now)) return t;
+      }
+    } else if (is_alpha(c) && word_start) {
+      Scanner sc(text, i);
+      if (auto t = english_month_first(sc)) return t;
+    } else if (now && (c == '\xE5' || c == '\xE4' || c == '\xE6')) {  // lead bytes of 刚 今 昨 前
+      Scanner sc(text, i);
+      if (auto t = relative_time(sc, *now)) return t;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<UnixSeconds> find_datetime(std::string_view text) { return scan(text, std::nullopt); }
+
+std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now) { return scan(text, now); }
+
+std::optional<UnixSeconds> parse_datetime_value(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\n' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\n' || value.back() == '\t')) value.remove_suffix(1);
+  bool all_digits = !value.empty();
+  for (char c : value) all_digits = all_digits && is_digit(c);
+  if (all_digits && (value.size() == 10 || value.size() == 13)) {
+    UnixSeconds t = 0;
+    for (char c : value) t = t * 10 + (c - '0');
+    return value.size() == 13 ? t / 1000 : t;
+  }
+  return find_datetime(value);
+}
+
+}  // namespace yuqing::crawlers

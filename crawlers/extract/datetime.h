@@ -1,0 +1,36 @@
+// Publish times as news pages write them, in Chinese and in ISO/English forms.
+//
+// Contract: pure functions over UTF-8 text; never throw; nullopt when nothing valid is found.
+// A time without an offset is China Standard Time (UTC+8): the monitored sites are Chinese and
+// write local time. An explicit offset ("Z", "+08:00", "-0500") is obeyed.
+//
+// Forms recognised (spaces between parts are allowed, full-width colons too):
+//   absolute   2022年6月18日 10:30[:05]   2022-06-18T10:30:00+08:00   2022/6/18   2022.06.18 10:30
+//              June 18, 2022 / 18 June 2022 / Jun. 18, 2022 (English month names; date only)
+//   yearless   6月18日 10:30   06-18 10:30   (needs `now`: the most recent such day not after
+//              now + 1 day, so a January page that says 12月31日 means last year)
+//   relative   刚刚  5分钟前  3小时前  2天前  昨天 10:30  前天 08:00  今天 09:15  3 hours ago
+//              (needs `now`: relative to the fetch time, never to the clock)
+// Digits in the middle of a longer number (a phone number, an id) are not taken as a year.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace yuqing::crawlers {
+
+// The first absolute date-time in `text` (relative and yearless forms are ignored: without a
+// reference time they are meaningless).
+std::optional<UnixSeconds> find_datetime(std::string_view text);
+
+// The first date-time of any form above in `text`; relative and yearless forms resolve against
+// `now` (the fetch time).
+std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now);
+
+// A machine-readable value from a meta tag, JSON-LD or <time datetime>: ISO 8601 first (any
+// offset, "Z", date only), then the free-text forms above; also Unix seconds/milliseconds.
+std::optional<UnixSeconds> parse_datetime_value(std::string_view value);
+
+}  // namespace yuqing::crawlers

@@ -1,0 +1,143 @@
+// The fetcher against a local cpp-httplib server on loopback: decompression and the size limit
+// after it, refusal of non-public addresses, redirects returned rather than followed, and
+// conditional GET.
+#include "crawlers/fetcher.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <zlib.h>
+
+#include <thread>
+
+namespace yuqing::crawlers {
+namespace {
+
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = uInt(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = uInt(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+class LocalServer {
+ public:
+  LocalServer() {
+    server_.Get("/page", [](const httplib::Request& req, httplib::Response& res) {
+      if (req.get_header_value("If-None-Match") == "\"v1\"") {
+        res.status = 304;
+        return;
+      }
+      res.set_header("ETag", "\"v1\"");
+      res.set_content("<html>你好</html>", "text/html; charset=utf-8");
+    });
+    server_.Get("/gzip", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(gzip(std::string(4000, 'a')), "text/html");
+    });
+    server_.Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", "gzip");
+      res.set_content(gzip(std::string(1 << 20, 'a')), "text/html");  // ~1 KB on the wire, 1 MiB inflated
+    });
+    server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/page", 301); });
+    server_.Get("/busy", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 429;
+      res.set_header("Retry-After", "3");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~LocalServer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+FetchResult fetch(FetchRequest req, long max_body = 64 * 1024) {
+  CrawlerOptions o;
+  o.max_body_bytes = max_body;
+  Fetcher f(o);
+  FetchResult out;
+  f.add(std::move(req), [&](FetchResult&& r) { out = std::move(r); });
+  f.run();
+  return out;
+}
+
+}  // namespace
+
+TEST(Fetcher, RefusesLoopbackUnlessTheSourceAllowsIt) {
+  LocalServer server;
+  const FetchResult refused = fetch({server.url("/page"), {}, {}, 0, false});
+  EXPECT_EQ(refused.status.kind(), Status::Kind::reject);
+  EXPECT_EQ(refused.status.message().rfind("refused non-public address 127.0.0.1", 0), 0u) << refused.status.to_string();
+  const FetchResult allowed = fetch({server.url("/page"), {}, {}, 0, true});
+  ASSERT_TRUE(allowed.status) << allowed.status.to_string();
+  EXPECT_EQ(allowed.http_status, 200);
+  EXPECT_EQ(allowed.body, "<html>你好</html>");
+  EXPECT_EQ(allowed.etag, "\"v1\"");
+}
+
+TEST(Fetcher, ConditionalGetGets304) {
+  LocalServer server;
+  const FetchResult r = fetch({server.url("/page"), "\"v1\"", {}, 0, true});
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(r.http_status, 304);
+  EXPECT_TRUE(r.body.empty());
+}
+
+TEST(Fetcher, DecompressesAndLimitsTheSizeAfterDecompression) {
+  LocalServer server;
+  const FetchResult small = fetch({server.url("/gzip"), {}, {}, 0, true});
+  ASSERT_TRUE(small.status) << small.status.to_string();
+  EXPECT_EQ(small.body, std::string(4000, 'a'));
+  const FetchResult bomb = fetch({server.url("/bomb"), {}, {}, 0, true}, 64 * 1024);
+  EXPECT_EQ(bomb.status.kind(), Status::Kind::reject);
+  EXPECT_NE(bomb.status.message().find("larger than 65536"), std::string::npos) << bomb.status.to_string();
+  EXPECT_TRUE(bomb.body.empty());
+}
+
+TEST(Fetcher, RedirectsAreReturnedOrFollowedAsAsked) {
+  LocalServer server;
+  const FetchResult hop = fetch({server.url("/moved"), {}, {}, 0, true});
+  ASSERT_TRUE(hop.status);
+  EXPECT_EQ(hop.http_status, 301);
+  EXPECT_EQ(hop.redirect_url, server.url("/page"));
+  const FetchResult followed = fetch({server.url("/moved"), {}, {}, 5, true});
+  EXPECT_EQ(followed.http_status, 200);
+  EXPECT_EQ(followed.final_url, server.url("/page"));
+}
+
+TEST(Fetcher, ReportsRetryAfterAndTranslatesTransportErrors) {
+  LocalServer server;
+  const FetchResult busy = fetch({server.url("/busy"), {}, {}, 0, true});
+  EXPECT_EQ(busy.http_status, 429);
+  EXPECT_EQ(busy.retry_after, "3");
+  const FetchResult refused = fetch({"http://127.0.0.1:1/", {}, {}, 0, true});
+  EXPECT_EQ(refused.status.kind(), Status::Kind::retry_later);
+  const FetchResult bad = fetch({"gopher://127.0.0.1/", {}, {}, 0, true});
+  EXPECT_EQ(bad.status.kind(), Status::Kind::invalid);
+}
+
+TEST(Fetcher, NonPublicAddressRanges) {
+  for (const char* ip : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+                         "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "ff02::1",
+                         "::ffff:127.0.0.1", "[::1]"})
+    EXPECT_TRUE(is_non_public_ip_literal(ip)) << ip;
+  for (const char* ip : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2001:4860:4860::8888", "example.cn"})
+    EXPECT_FALSE(is_non_public_ip_literal(ip)) << ip;
+}
+
+}  // namespace yuqing::crawlers
