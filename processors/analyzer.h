@@ -1,13 +1,21 @@
 // Analyzer: one document in, its tags out — the code path shared by `yuqing process` (Kafka) and
-// `yuqing analyze` (stdin).
+// `yuqing analyze` (stdin). The pipeline, in order:
+//   normalize (NFKC, invisible characters, 繁→简 only where traditional characters occur)
+//   → segment (friso-dict lexicons + user dictionary of every configured term)
+//   → stories (exact + near duplicates) → places → category → policy issues (+ departments)
+//   → sentiment (fastText + lexicon rules) → intent → keywords.
+// Each step is its own file in processors/ with its own contract.
 //
-// Contract: built once from the config files (configs/issues.yaml, places.yaml, cues.yaml), then
-// immutable; analyze() is const and thread-safe. A bad rule file is a ConfigError at construction
-// naming the file and YAML path. Every tag carries its evidence (the terms that produced it).
+// Configuration: `configs_dir` holds analyzer.yaml (segmenter, OpenCC, keywords, stories), cues.yaml
+// (sentiment, intent), issues.yaml, places.yaml, taxonomy.yaml; model paths in them are relative to
+// `configs_dir`. A bad file is a ConfigError at construction naming the file and YAML path.
+//
+// Contract: built once (~1 s: lexicons and models), then analyze() is thread-safe; it is const
+// except for the story index, which has its own lock and bounded size (processors/stories.h).
 #pragma once
 
 #include <filesystem>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,38 +23,43 @@
 
 namespace yuqing::processors {
 
-struct IssueRule {
-  std::string name;
-  std::vector<std::string> lead;
-  std::vector<std::string> departments;
-  std::vector<std::pair<std::string, double>> terms;
-  std::vector<std::string> exclude;
-};
-
-struct PlaceRule {
-  std::string name;
-  std::vector<std::string> aliases;
-};
-
-struct Rules {
-  double issue_threshold = 1.0;
-  std::vector<IssueRule> issues;
-  std::vector<PlaceRule> places;
-  std::vector<std::pair<std::string, double>> positive, negative;
-  std::vector<std::string> negators;
-  std::vector<std::pair<std::string, std::vector<std::string>>> intents;  // in priority order
-};
-
-// Loads the three rule files from `configs_dir`.
-Rules load_rules(const std::filesystem::path& configs_dir);
+class Normalizer;
+class Segmenter;
+class SentimentTagger;
+class CategoryTagger;
+class IssueTagger;
+class IntentTagger;
+class PlaceTagger;
+class KeywordTagger;
+class StoryTracker;
 
 class Analyzer {
  public:
-  explicit Analyzer(Rules rules) : rules_(std::move(rules)) {}
+  explicit Analyzer(const std::filesystem::path& configs_dir);
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
   Tags analyze(const Document& doc) const;
 
+  const Normalizer& normalizer() const { return *normalizer_; }
+  const Segmenter& segmenter() const { return *segmenter_; }
+  const SentimentTagger& sentiment() const { return *sentiment_; }
+
  private:
-  Rules rules_;
+  std::unique_ptr<Normalizer> normalizer_;
+  std::unique_ptr<Segmenter> segmenter_;
+  std::unique_ptr<SentimentTagger> sentiment_;
+  std::unique_ptr<CategoryTagger> category_;
+  std::unique_ptr<IssueTagger> issues_;
+  std::unique_ptr<IntentTagger> intent_;
+  std::unique_ptr<PlaceTagger> places_;
+  std::unique_ptr<KeywordTagger> keywords_;
+  std::unique_ptr<StoryTracker> stories_;
 };
+
+// Segmenter alone, as the analyzer builds it from `configs_dir` (training uses it so that models
+// see the same tokens in training and in production).
+std::unique_ptr<Segmenter> load_segmenter(const std::filesystem::path& configs_dir);
 
 }  // namespace yuqing::processors

@@ -1,13 +1,50 @@
-// Text normalisation ahead of every tagger: Unicode NFKC (which also folds full-width letters,
-// digits and punctuation to half-width) and whitespace collapsed to single spaces. The document's
-// original text is kept unchanged; only the taggers see this form.
+// Text normalisation ahead of every tagger. The document's original text is never changed; the
+// taggers see only this form:
+// - Unicode NFKC (ICU), which also folds full-width letters, digits and punctuation to half-width;
+// - whitespace runs collapsed to one space, control characters, zero-width characters, variation
+//   selectors and emoji skin-tone modifiers dropped (emoji themselves stay: they carry sentiment);
+// - traditional → simplified Chinese (OpenCC t2s), applied only to texts that contain a
+//   character OpenCC would convert, so simplified texts are never touched by the converter.
+//
+// Contract: a Normalizer is built once (loading OpenCC's t2s tables, ~10 ms) and is then
+// immutable; normalize() is const and thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+namespace opencc {
+class SimpleConverter;
+}
 
 namespace yuqing::processors {
 
+// NFKC + whitespace/invisible-character cleanup, without the traditional → simplified step.
 std::string normalize_text(std::string_view utf8);
+
+struct NormalizedText {
+  std::string text;
+  bool converted_traditional = false;  // OpenCC t2s was applied
+};
+
+class Normalizer {
+ public:
+  // `opencc_config` is OpenCC's t2s.json (Debian: /usr/share/opencc/t2s.json). Throws
+  // std::runtime_error when OpenCC cannot load it.
+  explicit Normalizer(const std::string& opencc_config = "/usr/share/opencc/t2s.json");
+  ~Normalizer();
+  Normalizer(const Normalizer&) = delete;
+  Normalizer& operator=(const Normalizer&) = delete;
+
+  NormalizedText normalize(std::string_view utf8) const;
+  // True when `utf8` holds a character that t2s converts (a traditional-only character).
+  bool has_traditional(std::string_view utf8) const;
+
+ private:
+  std::unique_ptr<opencc::SimpleConverter> t2s_;
+  std::vector<bool> traditional_;  // indexed by code point, up to kMaxCodePoint
+};
 
 }  // namespace yuqing::processors

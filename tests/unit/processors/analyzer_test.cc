@@ -5,12 +5,13 @@
 #include <algorithm>
 
 #include "processors/normalize.h"
+#include "processors/segment.h"
 
 namespace yuqing::processors {
 namespace {
 
 const Analyzer& analyzer() {
-  static const Analyzer a(load_rules("configs"));
+  static const Analyzer a("configs");
   return a;
 }
 
@@ -25,10 +26,48 @@ bool has_issue(const Tags& t, const std::string& name) {
   return std::any_of(t.issues.begin(), t.issues.end(), [&](const IssueTag& i) { return i.name == name; });
 }
 
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  const std::string norm = analyzer().normalizer().normalize(text).text;
+  for (const auto& t : analyzer().segmenter().segment(norm)) out.emplace_back(t.text);
+  return out;
+}
+
 }  // namespace
 
 TEST(Normalize, FoldsFullWidthAndCollapsesSpace) {
   EXPECT_EQ(normalize_text("ＡＢＣ１２３，  你好\n\t世界"), "ABC123, 你好 世界");
+}
+
+TEST(Normalize, DropsInvisibleCharactersButKeepsEmoji) {
+  EXPECT_EQ(normalize_text("好\u200b评👍🏻\ufe0f"), "好评👍");
+}
+
+TEST(Normalize, ConvertsTraditionalOnlyWhenPresent) {
+  const auto& n = analyzer().normalizer();
+  const NormalizedText t = n.normalize("臺兒莊區政府關於舊城改造的說明");
+  EXPECT_TRUE(t.converted_traditional);
+  EXPECT_EQ(t.text, "台儿庄区政府关于旧城改造的说明");
+  const NormalizedText s = n.normalize("台儿庄区政府关于旧城改造的说明");
+  EXPECT_FALSE(s.converted_traditional);
+}
+
+TEST(Segment, KeepsUserTermsWhole) {
+  const auto w = words("运河街道老旧小区加装电梯，区住房城乡建设局回复");
+  EXPECT_TRUE(contains(w, "运河街道"));
+  EXPECT_TRUE(contains(w, "老旧小区"));
+  EXPECT_TRUE(contains(w, "加装电梯"));
+}
+
+TEST(Segment, DictionaryWordsEmoticonsAndLatin) {
+  const Segmenter s(std::vector<std::string>{"研究", "研究生", "生命", "起源"});
+  std::vector<std::string> got;
+  const std::string text = "研究生命起源[怒]GDP增长3.5%😡";
+  for (const auto& t : s.segment(text)) got.emplace_back(t.text);
+  // Fewest words: 研究/生命/起源 beats 研究生/命/起源 (same count, but 命 is unknown).
+  EXPECT_EQ(got, (std::vector<std::string>{"研究", "生命", "起源", "[怒]", "GDP", "增", "长", "3.5%", "😡"}));
 }
 
 TEST(Analyzer, TagsThePolicyIssueWithItsDepartmentsAndEvidence) {
@@ -36,46 +75,78 @@ TEST(Analyzer, TagsThePolicyIssueWithItsDepartmentsAndEvidence) {
   ASSERT_TRUE(has_issue(t, "老旧小区与棚户区改造"));
   const auto& issue = t.issues.front();
   EXPECT_EQ(issue.name, "老旧小区与棚户区改造");
-  EXPECT_NE(std::find(issue.departments.begin(), issue.departments.end(), "区住房城乡建设局"), issue.departments.end());
-  EXPECT_NE(std::find(issue.evidence.begin(), issue.evidence.end(), "老旧小区"), issue.evidence.end());
+  EXPECT_TRUE(contains(issue.departments, "区住房城乡建设局"));
+  // 各镇〈街〉 becomes the town the message names.
+  EXPECT_TRUE(contains(issue.departments, "运河街道"));
+  EXPECT_TRUE(contains(issue.evidence, "老旧小区"));
   EXPECT_EQ(t.places, std::vector<std::string>{"运河街道"});
   EXPECT_EQ(t.sentiment_label, "negative");
   EXPECT_LT(t.sentiment_score, 0);
   EXPECT_EQ(t.intent, "complaint");
+  EXPECT_EQ(t.category_l1, "城乡建设");
 }
 
 TEST(Analyzer, LeadUnitIsRoutedFirstWhenThePlanNamesOne) {
   const Tags t = tag("", "开发商虚假宣传，商品房交房延期。");
   ASSERT_TRUE(has_issue(t, "房地产市场监管"));
-  EXPECT_EQ(t.issues.front().departments, std::vector<std::string>{"区住房城乡建设局"});
+  EXPECT_EQ(t.issues.front().departments.front(), "区住房城乡建设局");
 }
 
-TEST(Analyzer, PraiseAndNegatedPraise) {
+TEST(Analyzer, ContextWindowGatesAmbiguousTerms) {
+  // 改造 and 施工 alone do not make an old-housing issue; near 小区 they do.
+  EXPECT_FALSE(has_issue(tag("", "工厂生产线改造施工完成，产能提升。"), "老旧小区与棚户区改造"));
+  EXPECT_TRUE(has_issue(tag("", "我们小区改造施工拖了半年。"), "老旧小区与棚户区改造"));
+}
+
+TEST(Sentiment, PraiseNegationDegreeContrast) {
   const Tags praise = tag("", "马兰屯镇便民服务中心办事高效，群众点赞，非常满意。");
   EXPECT_EQ(praise.sentiment_label, "positive");
   EXPECT_EQ(praise.intent, "praise");
   EXPECT_EQ(praise.places, std::vector<std::string>{"马兰屯镇"});
   const Tags negated = tag("", "对处理结果不满意。");
   EXPECT_EQ(negated.sentiment_label, "negative");
-  EXPECT_NE(std::find(negated.sentiment_evidence.begin(), negated.sentiment_evidence.end(), "-满意 (negated)"),
-            negated.sentiment_evidence.end());
+  EXPECT_TRUE(contains(negated.sentiment_evidence, "-满意 (negated)"));
+  // After 但是 the complaint outweighs the courtesy before it.
+  const Tags turn = tag("", "工作人员态度还算好，但是问题拖了三个月都没解决，太失望了。");
+  EXPECT_LT(turn.sentiment_score, 0);
+  EXPECT_TRUE(contains(turn.sentiment_evidence, "turn:但是"));
 }
 
-TEST(Analyzer, ShortAliasesNeedAPlaceSuffix) {
+TEST(Sentiment, EmoticonsRhetoricalQuestionsAndSarcasm) {
+  EXPECT_EQ(tag("", "又停水了[怒][怒]").sentiment_label, "negative");
+  EXPECT_EQ(tag("", "新修的公园真漂亮[赞]").sentiment_label, "positive");
+  const Tags rhetorical = tag("", "难道老百姓的诉求就没人管吗？");
+  EXPECT_LT(rhetorical.sentiment_score, 0);
+  EXPECT_TRUE(contains(rhetorical.sentiment_evidence, "-rhetorical question"));
+  const Tags sarcasm = tag("", "呵呵，办事效率真高，一个章盖了三个月。");
+  EXPECT_LT(sarcasm.sentiment_score, 0);
+  EXPECT_TRUE(contains(sarcasm.sentiment_evidence, "sarcasm:呵呵"));
+}
+
+TEST(Places, ShortNamesNeedContext) {
   EXPECT_EQ(tag("", "涧头村村民反映道路问题").places, std::vector<std::string>{"涧头集镇"});
   EXPECT_TRUE(tag("", "山涧头上开满了花").places.empty());
+  EXPECT_TRUE(tag("", "马兰花开了").places.empty());
+  EXPECT_EQ(tag("", "台儿庄古城游客很多").places, std::vector<std::string>{"运河街道"});
 }
 
-TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutral) {
+TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
   const Tags t = tag("", "今天天气晴朗，气温二十度。");
   EXPECT_TRUE(t.issues.empty());
-  EXPECT_EQ(t.sentiment_label, "neutral");
   EXPECT_EQ(t.intent, "news");
   EXPECT_EQ(t.content_hash.size(), 32u);
+  EXPECT_FALSE(t.category_l1.empty());  // every document gets a level-1
 }
 
-TEST(Analyzer, InquiryIntent) {
+TEST(Intent, InquiryAndSuggestion) {
   EXPECT_EQ(tag("", "请问低保申请需要哪些材料？").intent, "inquiry");
+  EXPECT_EQ(tag("", "建议在泥沟镇中心路口增设红绿灯。").intent, "suggestion");
+}
+
+TEST(Keywords, RankTopicalWordsFirst) {
+  const Tags t = tag("", "泥沟镇养殖场臭味扰民，养殖场污水直排河道，养殖场周边居民苦不堪言。");
+  ASSERT_FALSE(t.keywords.empty());
+  EXPECT_EQ(t.keywords.front(), "养殖场");
 }
 
 }  // namespace yuqing::processors

@@ -1,0 +1,63 @@
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.h"
+#include "processors/analyzer.h"
+
+namespace yuqing::cli {
+
+namespace {
+
+// One JSON line per input line: the tags of `yuqing process`, plus the input's id; a line that is not
+// a JSON object with a string "text" gets {"id": …, "error": …} so outputs stay aligned with inputs.
+int run_analyze(const processors::Analyzer& analyzer) {
+  std::ios::sync_with_stdio(false);
+  size_t lines = 0, bad = 0;
+  std::string out;
+  for (std::string line; std::getline(std::cin, line);) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++lines;
+    nlohmann::json result;
+    const auto in = nlohmann::json::parse(line, nullptr, false);
+    const auto text = in.is_object() ? in.find("text") : in.end();
+    if (!in.is_object() || text == in.end() || !text->is_string()) {
+      ++bad;
+      result = {{"id", in.is_object() && in.contains("id") ? in["id"] : nullptr},
+                {"error", "expected a JSON object with a string \"text\""}};
+    } else {
+      Document d;
+      d.text = text->get<std::string>();
+      if (auto t = in.find("title"); t != in.end() && t->is_string()) d.title = t->get<std::string>();
+      if (auto id = in.find("id"); id != in.end() && id->is_string()) d.id = id->get<std::string>();
+      result = to_json_value(analyzer.analyze(d));
+      result["id"] = in.contains("id") ? in["id"] : nullptr;
+    }
+    out = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fflush(stdout);
+  spdlog::info("analyze: {} documents, {} rejected", lines, bad);
+  return bad ? 1 : 0;
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "analyze",
+      "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?}, and write one\n"
+      "JSON line per input: sentiment, category, issues (with departments), intent, places, keywords,\n"
+      "story — the same code path `yuqing process` runs on Kafka. Exit code 1 if a line was not a document.");
+  auto configs = std::make_shared<std::string>();
+  cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");
+  cmd->callback([&ctx, configs] {
+    const Config& c = ctx.start("analyze");
+    const processors::Analyzer analyzer(configs->empty() ? c.resolve(c.processor.rules_dir) : std::filesystem::path(*configs));
+    ctx.exit_code = run_analyze(analyzer);
+  });
+}
+
+}  // namespace yuqing::cli

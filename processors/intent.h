@@ -1,0 +1,30 @@
+// Intent: complaint (投诉/反映), inquiry (咨询), suggestion (建议), praise (表扬) or news (the
+// default: reports and articles). Cue terms per intent in configs/cues.yaml `intent`; each intent
+// scores the number of distinct cues found, a question mark adds to inquiry, and the highest score
+// wins — ties go to the intent listed first in `priority` (complaint before inquiry: a complaint
+// phrased as a question is still a complaint).
+//
+// Contract: built once from the YAML, then immutable; tag() is const and thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/yaml_reader.h"
+#include "processors/terms.h"
+
+namespace yuqing::processors {
+
+class IntentTagger {
+ public:
+  explicit IntentTagger(YamlSection section);
+  std::string tag(std::string_view text, const std::vector<Token>& tokens) const;
+  const std::vector<std::string>& terms() const { return index_.terms(); }
+
+ private:
+  std::vector<std::string> intents_;  // priority order
+  TermIndex index_;
+  std::vector<std::vector<size_t>> cue_intents_;  // by term id
+};
+
+}  // namespace yuqing::processors

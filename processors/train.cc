@@ -1,0 +1,220 @@
+#include "processors/train.h"
+
+#include <fasttext/autotune.h>
+#include <fasttext/fasttext.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "processors/sentiment.h"
+#include "processors/utf8.h"
+
+namespace yuqing::processors {
+namespace {
+
+uint32_t fnv1a(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+std::ifstream open(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  return in;
+}
+
+// "a,b,rest": the first two fields and the rest of the line (texts contain commas).
+bool split3(const std::string& line, std::string& a, std::string& b, std::string& rest) {
+  const auto c1 = line.find(',');
+  const auto c2 = c1 == std::string::npos ? c1 : line.find(',', c1 + 1);
+  if (c2 == std::string::npos) return false;
+  a = line.substr(0, c1);
+  b = line.substr(c1 + 1, c2 - c1 - 1);
+  rest = line.substr(c2 + 1);
+  return true;
+}
+
+std::string features(const std::string& text, const Normalizer& n, const Segmenter& s) {
+  const std::string norm = n.normalize(text).text;
+  return sentiment_features(s.segment(norm));
+}
+
+}  // namespace
+
+SentimentData load_sentiment_data(const std::filesystem::path& dir) {
+  SentimentData d;
+  const auto root = dir / "sentiment";
+  {
+    auto in = open(root / "weibo2018/train.txt");
+    std::string line, id, label, text;
+    while (std::getline(in, line)) {
+      if (!split3(line, id, label, text) || (label != "0" && label != "1")) continue;
+      LabelledText t{label == "1", text};
+      (fnv1a(id) % 10 == 0 ? d.eval["weibo2018-heldout"] : d.train).push_back(std::move(t));
+    }
+  }
+  auto read_tsv_text_label = [&](const std::filesystem::path& p, std::vector<LabelledText>& out) {
+    auto in = open(p);
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.rfind('\t');
+      if (tab == std::string::npos) continue;
+      const std::string label = line.substr(tab + 1);
+      if (label != "positive" && label != "negative") continue;
+      out.push_back({label == "positive", line.substr(0, tab)});
+    }
+  };
+  read_tsv_text_label(root / "chnsenticorp/train.tsv", d.train);
+  read_tsv_text_label(root / "chnsenticorp/dev.tsv", d.eval["chnsenticorp-dev"]);
+  {
+    auto in = open(root / "weibo_senti_100k/dev.tsv");
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.find('\t');
+      if (tab == std::string::npos || (line.compare(0, tab, "0") != 0 && line.compare(0, tab, "1") != 0)) continue;
+      d.eval["weibo_senti_100k-dev"].push_back({line[0] == '1', line.substr(tab + 1)});
+    }
+  }
+  {
+    auto in = open(root / "online_shopping/online_shopping_10_cats.csv");
+    std::string line, cat, label, text;
+    while (std::getline(in, line)) {
+      if (!split3(line, cat, label, text) || (label != "0" && label != "1") || text.empty()) continue;
+      d.train.push_back({label == "1", text});
+    }
+  }
+  return d;
+}
+
+EvalFigures score_binary(const std::vector<int>& gold, const std::vector<int>& predicted) {
+  EvalFigures f;
+  f.n = gold.size();
+  size_t correct = 0, tp = 0, fp = 0, fn = 0;  // negative class is "positive" for its F1
+  for (size_t i = 0; i < gold.size(); ++i) {
+    correct += gold[i] == predicted[i];
+    tp += gold[i] == 0 && predicted[i] == 0;
+    fp += gold[i] == 1 && predicted[i] == 0;
+    fn += gold[i] == 0 && predicted[i] == 1;
+  }
+  f.accuracy = f.n ? double(correct) / double(f.n) : 0;
+  f.negative_f1 = tp ? 2.0 * double(tp) / double(2 * tp + fp + fn) : 0;
+  return f;
+}
+
+std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& o, const Normalizer& normalizer,
+                                                   const Segmenter& segmenter) {
+  const SentimentData data = load_sentiment_data(o.data_dir);
+  const auto work = std::filesystem::temp_directory_path() / ("yuqing-train-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(work);
+  const auto train_file = (work / "train.txt").string(), valid_file = (work / "valid.txt").string();
+  {
+    std::ofstream train(train_file), valid(valid_file);
+    for (const auto& t : data.train) {
+      const std::string line = std::string(t.label ? "__label__positive " : "__label__negative ") +
+                               features(t.text, normalizer, segmenter) + "\n";
+      // The autotune validation slice comes from the training pool, never from an evaluation set.
+      (o.autotune_seconds > 0 && fnv1a(t.text) % 20 == 0 ? valid : train) << line;
+    }
+  }
+  spdlog::info("train: {} training texts; held out: {} weibo2018, {} ChnSentiCorp dev, {} weibo_senti_100k dev",
+               data.train.size(), data.eval.at("weibo2018-heldout").size(), data.eval.at("chnsenticorp-dev").size(),
+               data.eval.at("weibo_senti_100k-dev").size());
+
+  fasttext::Args a;
+  a.input = train_file;
+  a.model = fasttext::model_name::sup;
+  a.loss = fasttext::loss_name::softmax;
+  a.dim = o.dim;
+  a.epoch = o.epoch;
+  a.lr = o.lr;
+  a.wordNgrams = o.word_ngrams;
+  a.minn = o.minn;
+  a.maxn = o.maxn;
+  a.bucket = o.bucket;
+  a.minCount = o.min_count;
+  a.thread = o.threads;
+  a.seed = int(o.seed);
+  a.verbose = 0;
+  auto model = std::make_shared<fasttext::FastText>();
+  if (o.autotune_seconds > 0) {
+    a.autotuneValidationFile = valid_file;
+    a.autotuneDuration = o.autotune_seconds;
+    a.autotuneModelSize = "8M";
+    a.verbose = 2;
+    fasttext::Autotune tuner(model);
+    tuner.train(a);
+    const fasttext::Args best = model->getArgs();
+    spdlog::info("train: autotune chose dim={} epoch={} lr={} wordNgrams={} minn={} maxn={} bucket={}", best.dim,
+                 best.epoch, best.lr, best.wordNgrams, best.minn, best.maxn, best.bucket);
+  } else {
+    model->train(a);
+    fasttext::Args q = a;
+    q.qnorm = true;
+    q.cutoff = size_t(o.cutoff);
+    q.retrain = false;
+    q.dsub = 2;
+    model->quantize(q);
+  }
+  std::filesystem::create_directories(o.output.parent_path().empty() ? "." : o.output.parent_path());
+  model->saveModel(o.output.string());
+  std::filesystem::remove_all(work);
+
+  std::map<std::string, EvalFigures> figures;
+  for (const auto& [name, set] : data.eval) {
+    std::vector<int> gold, predicted;
+    for (const auto& t : set) {
+      std::istringstream in(features(t.text, normalizer, segmenter) + "\n");
+      std::vector<std::pair<fasttext::real, std::string>> p;
+      model->predictLine(in, p, 1, 0.0);
+      gold.push_back(t.label);
+      predicted.push_back(!p.empty() && p.front().second == "__label__positive");
+    }
+    figures[name] = score_binary(gold, predicted);
+  }
+  return figures;
+}
+
+size_t train_keywords(const KeywordTrainOptions& o, const Normalizer& normalizer, const Segmenter& segmenter) {
+  std::vector<std::string> texts;
+  auto lines = [&](const std::filesystem::path& p, char sep, bool text_first) {
+    auto in = open(p);
+    for (std::string line; std::getline(in, line);) {
+      const auto at = text_first ? line.find(sep) : line.rfind(sep);
+      if (at == std::string::npos) continue;
+      texts.push_back(text_first ? line.substr(0, at) : line.substr(at + 1));
+    }
+  };
+  lines(o.data_dir / "topics/tnews/train.tsv", '\t', true);
+  lines(o.data_dir / "topics/thucnews_titles/dev.txt", '\t', true);
+  lines(o.data_dir / "sentiment/chnsenticorp/train.tsv", '\t', true);
+  lines(o.data_dir / "sentiment/online_shopping/online_shopping_10_cats.csv", ',', false);
+  lines(o.data_dir / "sentiment/weibo2018/train.txt", ',', false);
+
+  std::unordered_map<std::string, uint32_t> df;
+  for (const auto& text : texts) {
+    const std::string norm = normalizer.normalize(text).text;
+    std::unordered_map<std::string_view, bool> seen;
+    for (const auto& t : segmenter.segment(norm))
+      if ((t.kind == TokenKind::word || t.kind == TokenKind::user_term) && utf8::count(t.text) >= 2) seen[t.text] = true;
+    for (const auto& [w, _] : seen) ++df[std::string(w)];
+  }
+  std::vector<std::pair<uint32_t, std::string>> ranked;
+  for (auto& [w, n] : df)
+    if (int(n) >= o.min_df) ranked.emplace_back(n, w);
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  if (ranked.size() > size_t(o.max_words)) ranked.resize(size_t(o.max_words));
+  std::ofstream out(o.output);
+  if (!out) throw std::runtime_error("cannot write " + o.output.string());
+  out << "# documents\t" << texts.size() << "\n";
+  for (const auto& [n, w] : ranked) {
+    char idf[32];
+    std::snprintf(idf, sizeof idf, "%.4f", std::log(double(texts.size() + 1) / double(n + 1)));
+    out << w << '\t' << idf << '\n';
+  }
+  return ranked.size();
+}
+
+}  // namespace yuqing::processors
