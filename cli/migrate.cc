@@ -1,3 +1,5 @@
+#include <iostream>
+
 #include "cli/command.h"
 #include "storage/clickhouse/migrations.h"
 #include "storage/kafka/kafka.h"
@@ -12,7 +14,14 @@ void add_migrate_command(CLI::App& app, Context& ctx) {
       "<database>.schema_migrations; already applied ones are skipped, so it is safe to run any time.");
   auto skip_kafka = std::make_shared<bool>(false);
   cmd->add_flag("--no-kafka", *skip_kafka, "only migrate ClickHouse; leave Kafka topics alone");
-  cmd->callback([&ctx, skip_kafka] {
+  auto print_sql = std::make_shared<bool>(false);
+  cmd->add_flag("--sql", *print_sql, "print every schema statement, in order, instead of applying anything");
+  cmd->callback([&ctx, skip_kafka, print_sql] {
+    if (*print_sql) {
+      for (const auto& statement : clickhouse::schema_statements(clickhouse::embedded_migrations()))
+        std::cout << statement << ";\n";
+      return;
+    }
     const Config& c = ctx.start("migrate");
     std::vector<std::string> applied;
     Status s = clickhouse::migrate(c.clickhouse, clickhouse::embedded_migrations(), applied);

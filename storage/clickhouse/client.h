@@ -11,7 +11,10 @@
 //     fatal       - authentication and authorisation failures
 //   The translation of curl codes, HTTP statuses and ClickHouse's "Code: N" lives in client.cc only.
 // - Credentials go in HTTP Basic auth, never in the URL. Settings from the options are sent with
-//   every statement as URL parameters.
+//   every statement as URL parameters. INSERT data of 1 KiB or more is gzip-compressed
+//   (Content-Encoding: gzip) when options.compress is set; ClickHouse (18.16 included) decompresses
+//   request bodies without any setting. TLS: an https:// url, verified against options.ca_file or
+//   the system store unless verify_tls is false.
 // - One Client per thread (it owns a curl easy handle and reuses its connection).
 #pragma once
 
@@ -50,6 +53,8 @@ class Client {
 Status classify_clickhouse_error(int code, const std::string& message);
 // Extracts N from "Code: N, e.displayText() = ..." (0 when absent).
 int parse_error_code(std::string_view body);
+// gzip-compresses `data` into `out` (exposed for tests); false if zlib fails.
+bool gzip(std::string_view data, std::string& out);
 // 'text' quoted as a ClickHouse string literal (backslash and quote escaped).
 std::string quote(std::string_view text);
 

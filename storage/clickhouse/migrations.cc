@@ -9,6 +9,28 @@
 #include "core/time.h"
 
 namespace yuqing::clickhouse {
+namespace {
+
+// ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS; a re-run of an ADD COLUMN whose column exists
+// (a crash between the statement and its record) is treated as done.
+bool is_repeated_add_column(const std::string& statement, const Response& r) {
+  constexpr int kIllegalColumn = 44;
+  return r.code == kIllegalColumn && statement.find("ADD COLUMN") != std::string::npos &&
+         r.body.find("already exists") != std::string::npos;
+}
+
+constexpr const char* kSchemaMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, checksum String, "
+    "applied_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY version";
+
+}  // namespace
+
+std::vector<std::string> schema_statements(const std::vector<Migration>& migrations) {
+  std::vector<std::string> out = {kSchemaMigrationsTable};
+  for (const auto& m : migrations)
+    for (auto& s : split_statements(m.sql)) out.push_back(std::move(s));
+  return out;
+}
 
 std::vector<std::string> split_statements(const std::string& sql) {
   std::vector<std::string> out;
@@ -38,9 +60,7 @@ Status migrate(const ClickHouseOptions& options, const std::vector<Migration>& m
   if (auto r = admin.execute("CREATE DATABASE IF NOT EXISTS " + options.database); !r.status) return r.status;
 
   Client db(options);
-  auto r = db.execute(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, checksum String, "
-      "applied_at DateTime('UTC')) ENGINE = ReplacingMergeTree ORDER BY version");
+  auto r = db.execute(kSchemaMigrationsTable);
   if (!r.status) return r.status;
   r = db.execute("SELECT version, checksum FROM schema_migrations FINAL FORMAT TabSeparated");
   if (!r.status) return r.status;
@@ -61,6 +81,7 @@ Status migrate(const ClickHouseOptions& options, const std::vector<Migration>& m
     spdlog::info("migrate: applying {}", m.name);
     for (const auto& statement : split_statements(m.sql)) {
       auto s = db.execute(statement);
+      if (!s.status && is_repeated_add_column(statement, s)) continue;
       if (!s.status)
         return s.status.kind() == Status::Kind::retry_later ? s.status : Status::invalid(m.name + ": " + s.status.message());
     }

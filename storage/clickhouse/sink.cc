@@ -17,6 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kKafkaAckTimeoutMs = 60000;
+constexpr int kTransactionAttempts = 5;
 
 struct Row {
   const kafka::Message* source;
@@ -37,7 +38,8 @@ class SinkLoop {
     Status s;
     consumer_ = kafka::Consumer::create(config_.kafka, config_.sink.group, {config_.kafka.enriched_topic}, s);
     if (!s) return s;
-    dead_letters_ = kafka::Producer::create(config_.kafka, "yuqing-sink-dead-letter", s);
+    dead_letters_ = kafka::Producer::create_transactional(
+        config_.kafka, config_.sink.group + ".dead-letter." + run.instance, s);
     if (!s) return s;
     auto last_message = Clock::now();
     while (!shutdown_requested()) {
@@ -89,19 +91,41 @@ class SinkLoop {
       rows.push_back({&m, to_row(d)});
     }
     if (Status s = insert_with_retry(rows); !s) return s;
-    if (Status s = dead_letters_->flush(kKafkaAckTimeoutMs); !s) return s;
-    // A failed commit (e.g. the partitions moved in a rebalance) only means these rows may be
-    // inserted again by the next owner, which the ReplacingMergeTree absorbs.
-    if (Status s = consumer_->commit(batch); !s)
+    if (!poison_.empty()) {
+      if (Status s = commit_with_dead_letters(batch); !s) return s;
+    } else if (Status s = consumer_->commit(batch); !s) {
+      // A failed commit (e.g. the partitions moved in a rebalance) only means these rows may be
+      // inserted again by the next owner, which the ReplacingMergeTree absorbs.
       spdlog::warn("sink: offset commit failed ({}); rows are stored, continuing", s.to_string());
+    }
+    stats_.dead_lettered += poison_.size();
+    poison_.clear();
     ++stats_.batches;
     return Status::ok();
   }
 
+  // Dead letters and offsets in one transaction; an aborted one is tried again from the start.
+  Status commit_with_dead_letters(const std::vector<kafka::Message>& batch) {
+    Status s;
+    for (int attempt = 1; attempt <= kTransactionAttempts; ++attempt) {
+      s = dead_letters_->begin();
+      for (const auto& [m, why] : poison_) {
+        if (!s) break;
+        s = dead_letters_->produce(config_.kafka.dead_letter_topic, m->key, kafka::dead_letter_record(*m, why, "sink"));
+      }
+      if (s) s = dead_letters_->commit_with_offsets(*consumer_, batch, kKafkaAckTimeoutMs);
+      if (s || s.kind() == Status::Kind::fatal) return s;
+      spdlog::warn("sink: dead-letter transaction failed (attempt {} of {}): {}", attempt, kTransactionAttempts, s.message());
+      backoff_sleep(500 * attempt);
+    }
+    return s;
+  }
+
+  // Dead letters are produced when the batch commits (commit_with_dead_letters).
   Status dead_letter(const kafka::Message& m, const Status& why) {
     spdlog::warn("sink: dead-lettering {}/{}@{}: {}", m.topic, m.partition, m.offset, why.to_string());
-    ++stats_.dead_lettered;
-    return dead_letters_->produce(config_.kafka.dead_letter_topic, m.key, kafka::dead_letter_record(m, why, "sink"));
+    poison_.emplace_back(&m, why);
+    return Status::ok();
   }
 
   Status insert_with_retry(const std::vector<Row>& rows) {
@@ -150,6 +174,7 @@ class SinkLoop {
   Client client_;
   std::unique_ptr<kafka::Consumer> consumer_;
   std::unique_ptr<kafka::Producer> dead_letters_;
+  std::vector<std::pair<const kafka::Message*, Status>> poison_;  // of the batch being written
 };
 
 std::vector<std::string> all_departments(const Tags& t) {
@@ -192,6 +217,7 @@ std::string to_row(const EnrichedDocument& e) {
       {"places", t.places},
       {"keywords", t.keywords},
       {"content_hash", t.content_hash},
+      {"story_id", t.story_id},
       {"tags_json", to_json_value(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
       {"version", uint64_t(e.processed_at)},
   };

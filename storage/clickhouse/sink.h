@@ -2,12 +2,16 @@
 //
 // Contract
 // - Batches by rows, bytes and time (SinkOptions) and inserts each batch as JSONEachRow in one
-//   HTTP request. Kafka offsets are committed only after ClickHouse accepted the insert and every
-//   dead-lettered message was acknowledged by Kafka, so a crash at any point loses nothing; it may
-//   insert a batch twice, which ReplacingMergeTree(id) absorbs.
+//   (gzip-compressed) HTTP request. Kafka offsets are committed only after ClickHouse accepted the
+//   insert, so a crash at any point loses nothing; it may insert a batch twice, which
+//   ReplacingMergeTree(id) and the id-set rollups absorb.
 // - Messages that fail to parse or validate go to the dead-letter topic with the reason and are
 //   counted; they never block their partition. If ClickHouse rejects a batch as unparseable, the
-//   rows are inserted one by one to find and dead-letter the culprits.
+//   rows are inserted one by one to find and dead-letter the culprits. A batch with dead letters
+//   commits its offsets in the same Kafka transaction as its dead letters (transactional id
+//   "<group>.dead-letter.<instance>"), so each poison message is dead-lettered exactly once even
+//   across crashes; if that transaction fails it is aborted and retried, and a rebalance in between
+//   makes the sink exit (retry_later) so that its supervisor restarts it on the new assignment.
 // - While ClickHouse is unreachable (retry_later), the same batch is retried with exponential
 //   backoff up to SinkOptions::max_retry_ms between tries, indefinitely, until shutdown.
 // - invalid/fatal errors (schema missing, bad credentials) stop the sink with that Status.
@@ -34,6 +38,7 @@ struct SinkStats {
 struct SinkRun {
   bool drain = false;   // stop once every assigned partition is read to its end
   int idle_exit_ms = 0; // with drain: also stop after this long without messages (0 = wait)
+  std::string instance = "0";  // unique per sink process of the group (names its transactional id)
 };
 
 Status run_sink(const Config& config, const SinkRun& run, SinkStats& stats);

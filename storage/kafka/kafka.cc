@@ -64,6 +64,27 @@ ConfPtr make_conf(const KafkaOptions& o, const std::map<std::string, std::string
   return conf;
 }
 
+// Offsets to commit for a batch: per partition, the one after the highest message given.
+rd_kafka_topic_partition_list_t* next_offsets(const std::vector<Message>& batch) {
+  std::map<std::pair<std::string, int32_t>, int64_t> next;
+  for (const auto& m : batch) {
+    auto& o = next[{m.topic, m.partition}];
+    o = std::max(o, m.offset + 1);
+  }
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(next.size()));
+  for (const auto& [tp, offset] : next) rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
+  return list;
+}
+
+// The translation of librdkafka's transaction errors (rd_kafka_error_t) into Status.
+Status from_error(rd_kafka_error_t* e, const std::string& context) {
+  if (!e) return Status::ok();
+  const std::string msg = context + ": " + rd_kafka_error_string(e);
+  Status s = rd_kafka_error_is_fatal(e) ? Status::fatal(msg) : Status::retry_later(msg);
+  rd_kafka_error_destroy(e);
+  return s;
+}
+
 void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
   if (level <= 3) {
     spdlog::error("kafka {}: {}", fac, buf);
@@ -148,6 +169,47 @@ std::unique_ptr<Producer> Producer::create(const KafkaOptions& o, const std::str
   return p;
 }
 
+std::unique_ptr<Producer> Producer::create_transactional(const KafkaOptions& o, const std::string& transactional_id,
+                                                         Status& error) {
+  KafkaOptions with_id = o;
+  with_id.client["transactional.id"] = transactional_id;
+  // A transactional producer must give up on a message within the transaction timeout (60 s).
+  if (!with_id.client.count("message.timeout.ms")) with_id.client["message.timeout.ms"] = "60000";
+  auto p = create(with_id, transactional_id, error);
+  if (!p) return nullptr;
+  error = from_error(rd_kafka_init_transactions(p->rk_, 60000), "kafka init transactions (" + transactional_id + ")");
+  if (!error) return nullptr;
+  return p;
+}
+
+Status Producer::begin() {
+  if (in_transaction_) return Status::ok();
+  Status s = from_error(rd_kafka_begin_transaction(rk_), "kafka begin transaction");
+  in_transaction_ = s.is_ok();
+  return s;
+}
+
+Status Producer::commit_with_offsets(const Consumer& consumer, const std::vector<Message>& consumed, int timeout_ms) {
+  if (!in_transaction_) return Status::invalid("kafka: commit_with_offsets outside a transaction");
+  rd_kafka_topic_partition_list_t* offsets = next_offsets(consumed);
+  rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer.rk_);
+  rd_kafka_error_t* e = rd_kafka_send_offsets_to_transaction(rk_, offsets, group, timeout_ms);
+  rd_kafka_consumer_group_metadata_destroy(group);
+  rd_kafka_topic_partition_list_destroy(offsets);
+  if (!e) e = rd_kafka_commit_transaction(rk_, timeout_ms);
+  if (e && !rd_kafka_error_is_fatal(e)) {
+    // Whatever went wrong (a rebalance fenced the offsets, a broker timed out), abort so that
+    // neither the messages nor the offsets take effect; the caller may start again.
+    Status abort = from_error(rd_kafka_abort_transaction(rk_, timeout_ms), "kafka abort transaction");
+    if (!abort) spdlog::warn("{}", abort.to_string());
+  }
+  in_transaction_ = false;
+  Status s = from_error(e, "kafka commit transaction");
+  if (s) s = first_failure_;
+  first_failure_ = Status::ok();
+  return s;
+}
+
 Producer::~Producer() {
   if (rk_) {
     rd_kafka_flush(rk_, 10000);
@@ -211,6 +273,10 @@ std::unique_ptr<Consumer> Consumer::create(const KafkaOptions& o, const std::str
                             {"enable.partition.eof", "true"}},
                            error);
   if (error && !o.client.count("auto.offset.reset")) error = set(conf.get(), "auto.offset.reset", "earliest");
+  // Incremental (cooperative) rebalancing: when a member joins or leaves, only the partitions that
+  // move are revoked, so the other members keep consuming instead of all stopping (eager protocol).
+  if (error && !o.client.count("partition.assignment.strategy"))
+    error = set(conf.get(), "partition.assignment.strategy", "cooperative-sticky");
   if (!error) return nullptr;
   std::unique_ptr<Consumer> c(new Consumer());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &ConsumerCallbacks::on_rebalance);
@@ -241,16 +307,39 @@ Consumer::~Consumer() {
 void ConsumerCallbacks::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                                      void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
+  // The cooperative protocol hands out and takes back only the partitions that move; the eager one
+  // (chosen through kafka.client.partition.assignment.strategy) replaces the whole assignment.
+  const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < parts->cnt; ++i) self->assigned_.insert({parts->elems[i].topic, parts->elems[i].partition});
-    rd_kafka_assign(rk, parts);
-    spdlog::info("kafka: assigned {} partition(s)", parts->cnt);
+    if (cooperative) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) {
+        spdlog::error("kafka: incremental assign: {}", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+      }
+    } else {
+      rd_kafka_assign(rk, parts);
+    }
+    spdlog::info("kafka: assigned {} partition(s), {} in all", parts->cnt, self->assigned_.size());
+    return;
+  }
+  // Revoked (or lost): offsets not yet committed for these partitions are simply re-delivered to
+  // their next owner; the stages' idempotent writes absorb the repeat.
+  for (int i = 0; i < parts->cnt; ++i) {
+    self->assigned_.erase({parts->elems[i].topic, parts->elems[i].partition});
+    self->at_eof_.erase({parts->elems[i].topic, parts->elems[i].partition});
+  }
+  if (cooperative) {
+    if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) {
+      spdlog::error("kafka: incremental unassign: {}", rd_kafka_error_string(e));
+      rd_kafka_error_destroy(e);
+    }
   } else {
     self->assigned_.clear();
     self->at_eof_.clear();
     rd_kafka_assign(rk, nullptr);
-    spdlog::info("kafka: partitions revoked");
   }
+  spdlog::info("kafka: {} partition(s) revoked, {} remain", parts->cnt, self->assigned_.size());
 }
 
 std::vector<Message> Consumer::poll(size_t max, int timeout_ms, Status& error) {
@@ -291,13 +380,7 @@ std::vector<Message> Consumer::poll(size_t max, int timeout_ms, Status& error) {
 
 Status Consumer::commit(const std::vector<Message>& batch) {
   if (batch.empty()) return Status::ok();
-  std::map<std::pair<std::string, int32_t>, int64_t> next;
-  for (const auto& m : batch) {
-    auto& o = next[{m.topic, m.partition}];
-    o = std::max(o, m.offset + 1);
-  }
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(next.size()));
-  for (const auto& [tp, offset] : next) rd_kafka_topic_partition_list_add(list, tp.first.c_str(), tp.second)->offset = offset;
+  rd_kafka_topic_partition_list_t* list = next_offsets(batch);
   const rd_kafka_resp_err_t err = rd_kafka_commit(rk_, list, 0 /* synchronous */);
   rd_kafka_topic_partition_list_destroy(list);
   return translate(err, "kafka commit");

@@ -7,7 +7,15 @@
 //   caller that commits its own input after a successful flush() never loses a message.
 // - Consumer never auto-commits. commit() stores, for each partition in the batch, the offset after
 //   the highest message given; call it only after the next stage durably accepted those messages.
-//   On a rebalance, uncommitted messages are re-delivered to the new owner (at-least-once).
+//   On a rebalance, uncommitted messages are re-delivered to the new owner (at-least-once); a
+//   commit for a partition that moved away fails (retry_later) and the caller may ignore it.
+//   Rebalancing is cooperative (cooperative-sticky) unless kafka.client sets another
+//   partition.assignment.strategy: members keep their other partitions while some move.
+// - A transactional Producer (create_transactional) writes its messages and the consumer's offsets
+//   in one Kafka transaction: begin(), produce()..., commit_with_offsets(). Readers in
+//   read_committed mode (librdkafka's default) see the messages if and only if the offsets were
+//   committed, so a crash at any point neither loses nor repeats them. A restarted process with the
+//   same transactional id fences and aborts its predecessor's open transaction.
 // - at_end() reports that every assigned partition has been read to its end (drain mode for batch
 //   runs and tests).
 // - Errors are translated to Status in kafka.cc only: broker/transport trouble is retry_later,
@@ -46,9 +54,15 @@ std::string dead_letter_record(const Message& message, const Status& why, std::s
 // Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
 Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
 
+class Consumer;
+
 class Producer {
  public:
   static std::unique_ptr<Producer> create(const KafkaOptions& options, const std::string& client_id, Status& error);
+  // A producer whose messages commit atomically with a consumer's offsets; blocks until the
+  // transaction coordinator registered `transactional_id` (and aborted a predecessor's transaction).
+  static std::unique_ptr<Producer> create_transactional(const KafkaOptions& options, const std::string& transactional_id,
+                                                        Status& error);
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
@@ -58,6 +72,14 @@ class Producer {
   // Blocks until every enqueued message is acknowledged or failed; see the contract above.
   Status flush(int timeout_ms);
 
+  // Transactions (create_transactional only). begin() is a no-op inside an open transaction.
+  bool in_transaction() const { return in_transaction_; }
+  Status begin();
+  // Commits the offsets after `consumed` (as Consumer::commit would) together with every message
+  // produced since begin(). On failure the transaction is aborted: nothing of it is visible and the
+  // offsets stay where they were; retry_later means a new transaction may succeed.
+  Status commit_with_offsets(const Consumer& consumer, const std::vector<Message>& consumed, int timeout_ms);
+
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
 
@@ -66,6 +88,7 @@ class Producer {
   static void on_delivery(rd_kafka_s*, const rd_kafka_message_s* message, void* opaque);
 
   rd_kafka_s* rk_ = nullptr;
+  bool in_transaction_ = false;
   uint64_t delivered_ = 0;
   uint64_t failed_ = 0;
   Status first_failure_;
@@ -88,6 +111,7 @@ class Consumer {
  private:
   Consumer() = default;
   friend struct ConsumerCallbacks;  // librdkafka's rebalance callback (kafka.cc)
+  friend class Producer;            // reads the group metadata for transactional offset commits
 
   rd_kafka_s* rk_ = nullptr;
   std::set<std::pair<std::string, int32_t>> assigned_;

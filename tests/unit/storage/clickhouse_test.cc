@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "storage/clickhouse/client.h"
@@ -28,6 +29,28 @@ TEST(ClickHouseErrors, EachCodeHasOneMeaning) {
 TEST(ClickHouseSql, QuoteEscapesQuotesAndBackslashes) {
   EXPECT_EQ(quote("a'b\\c"), "'a\\'b\\\\c'");
   EXPECT_EQ(quote("运河街道"), "'运河街道'");
+}
+
+TEST(ClickHouseHttp, GzipBodiesRoundTrip) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "{\"id\": \"" + std::to_string(i) + "\", \"text\": \"老旧小区改造\"}\n";
+  std::string packed;
+  ASSERT_TRUE(gzip(text, packed));
+  EXPECT_LT(packed.size(), text.size() / 4);
+  ASSERT_GE(packed.size(), 18u);
+  EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);  // gzip magic, as Content-Encoding: gzip requires
+  EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
+}
+
+TEST(Migrations, EverySchemaStatementIsListedInOrder) {
+  const auto all = schema_statements(embedded_migrations());
+  ASSERT_GT(all.size(), embedded_migrations().size());
+  EXPECT_NE(all.front().find("schema_migrations"), std::string::npos);
+  auto at = [&](const std::string& what) {
+    return std::find_if(all.begin(), all.end(), [&](const auto& s) { return s.find(what) != std::string::npos; }) - all.begin();
+  };
+  EXPECT_LT(at("CREATE TABLE IF NOT EXISTS documents"), at("rollup_hourly_mv"));
+  EXPECT_LT(at("ADD COLUMN story_id"), at("stories_mv"));
 }
 
 TEST(Migrations, StatementsAreSplitAtLineEndSemicolonsAndCommentsDropped) {
