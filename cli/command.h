@@ -37,5 +37,9 @@ void add_sink_command(CLI::App& app, Context& ctx);
 void add_migrate_command(CLI::App& app, Context& ctx);
 void add_query_command(CLI::App& app, Context& ctx);
 void add_demo_command(CLI::App& app, Context& ctx);
+void add_analyze_command(CLI::App& app, Context& ctx);
+void add_train_command(CLI::App& app, Context& ctx);
+void add_extract_command(CLI::App& app, Context& ctx);
+void add_robots_check_command(CLI::App& app, Context& ctx);
 
 }  // namespace yuqing::cli

@@ -34,7 +34,7 @@ Status run_demo(const Config& c, bool start_services) {
   if (Status s = kafka::ensure_topics(c.kafka); !s) return s;
 
   step(3, kSteps, "generating the sandbox web and serving it on " + c.sandbox.host + ":" + std::to_string(c.sandbox.port));
-  const auto web = sandbox::SandboxWeb::generate(c.sandbox);
+  const auto web = sandbox::SandboxWeb::generate(sandbox::load_scenario(c.resolve(c.sandbox.scenario)), c.sandbox.seed);
   sandbox::SandboxServer server(web);
   if (Status s = server.start(c.sandbox.host, c.sandbox.port); !s) return s;
 
@@ -49,7 +49,7 @@ Status run_demo(const Config& c, bool start_services) {
   std::cout << "      " << describe(crawl) << std::endl;
 
   step(5, kSteps, "tagging documents (Kafka " + c.kafka.raw_topic + " -> " + c.kafka.enriched_topic + ")");
-  const processors::Analyzer analyzer(processors::load_rules(c.resolve(c.processor.rules_dir)));
+  const processors::Analyzer analyzer(c.resolve(c.processor.rules_dir));
   processors::ProcessStats process;
   if (s = processors::run_processor(c, analyzer, {true, 0}, process); !s) return s;
   std::cout << "      " << process.enriched << " enriched, " << process.dead_lettered << " dead-lettered" << std::endl;

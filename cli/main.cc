@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
   cli::add_migrate_command(app, ctx);
   cli::add_query_command(app, ctx);
   cli::add_demo_command(app, ctx);
+  cli::add_analyze_command(app, ctx);
+  cli::add_train_command(app, ctx);
+  cli::add_extract_command(app, ctx);
+  cli::add_robots_check_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -15,7 +15,7 @@ void add_process_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--idle-exit-ms", *idle_ms, "with --drain: also stop after this long without input")->capture_default_str();
   cmd->callback([&ctx, drain, idle_ms] {
     const Config& c = ctx.start("process");
-    const processors::Analyzer analyzer(processors::load_rules(c.resolve(c.processor.rules_dir)));
+    const processors::Analyzer analyzer(c.resolve(c.processor.rules_dir));
     processors::ProcessStats stats;
     const Status s = processors::run_processor(c, analyzer, processors::ProcessRun{*drain, *idle_ms}, stats);
     spdlog::info("process: {} consumed, {} enriched, {} dead-lettered", stats.consumed, stats.enriched, stats.dead_lettered);

@@ -10,23 +10,34 @@ namespace yuqing::cli {
 void add_sandbox_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "sandbox",
-      "Serve the sandbox web — local sites generated from a seed — on loopback until Ctrl-C.\n"
-      "With --truth FILE, first write one JSON line per document it serves (the answers the crawl\n"
-      "and the taggers are checked against). Same seed, same bytes.");
+      "Serve the sandbox web — five local sites generated from a scenario and a seed — on loopback\n"
+      "until Ctrl-C: site k on port sandbox.port + k (docs/SANDBOX.md). With --truth FILE, first write\n"
+      "one JSON line per document it serves (the answers crawls and taggers are checked against).\n"
+      "Same scenario and seed, same bytes.");
   auto truth = std::make_shared<std::string>();
   cmd->add_option("--truth", *truth, "write the truth file (JSON lines) here");
   auto no_serve = std::make_shared<bool>(false);
   cmd->add_flag("--no-serve", *no_serve, "write the truth file and exit");
   auto port = std::make_shared<int>(0);
-  cmd->add_option("--port", *port, "port to listen on; default: sandbox.port from the config");
-  cmd->callback([&ctx, truth, no_serve, port] {
+  cmd->add_option("--port", *port, "base port (site k listens on port + k); default: sandbox.port from the config");
+  auto seed = std::make_shared<long>(-1);
+  cmd->add_option("--seed", *seed, "generation seed; default: sandbox.seed from the config");
+  auto scenario = std::make_shared<std::string>();
+  cmd->add_option("--scenario", *scenario, "scenario YAML; default: sandbox.scenario from the config");
+  auto speed = std::make_shared<double>(0);
+  cmd->add_option("--speed", *speed,
+                  "release the timeline gradually: one simulated week every N wall seconds (default 0: all at once)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([&ctx, truth, no_serve, port, seed, scenario, speed] {
     Config c = ctx.start("sandbox");
     if (*port) c.sandbox.port = *port;
-    const auto web = sandbox::SandboxWeb::generate(c.sandbox);
-    const std::string base = "http://" + c.sandbox.host + ":" + std::to_string(c.sandbox.port);
+    if (*seed >= 0) c.sandbox.seed = *seed;
+    const auto web = sandbox::SandboxWeb::generate(sandbox::load_scenario(scenario->empty() ? c.resolve(c.sandbox.scenario) : std::filesystem::path(*scenario)),
+                                                   c.sandbox.seed);
+    const auto origins = sandbox::origins_for(c.sandbox.host, c.sandbox.port);
     if (!truth->empty()) {
       std::ofstream out(*truth, std::ios::binary);
-      out << web.truth_jsonl(base);
+      out << web.truth_jsonl(origins);
       if (!out) {
         ctx.exit_code = report(Status::invalid("cannot write " + *truth), "sandbox");
         return;
@@ -34,12 +45,17 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
       spdlog::info("sandbox: truth for {} documents written to {}", web.documents().size(), *truth);
     }
     if (*no_serve) return;
-    sandbox::SandboxServer server(web);
+    sandbox::SandboxServer server(web, {*speed});
     if (Status s = server.start(c.sandbox.host, c.sandbox.port); !s) {
       ctx.exit_code = report(s, "sandbox");
       return;
     }
-    spdlog::info("sandbox: serving {} documents at {}/portal/news/index.html (Ctrl-C stops)", web.documents().size(), base);
+    for (size_t k = 0; k < origins.size(); ++k) spdlog::info("sandbox: {} at {}", sandbox::kSiteNames[k], server.origins()[k]);
+    if (*speed > 0) {
+      spdlog::info("sandbox: serving {} documents, releasing one simulated week every {} s (Ctrl-C stops)", web.documents().size(), *speed);
+    } else {
+      spdlog::info("sandbox: serving {} documents (Ctrl-C stops)", web.documents().size());
+    }
     while (!shutdown_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     server.stop();
   });

@@ -45,6 +45,8 @@ void read_clickhouse(YamlSection s, ClickHouseOptions& o) {
   s.read("password_file", o.password_file);
   s.read("timeout_ms", o.timeout_ms, 100, 3600000);
   s.read("verify_tls", o.verify_tls);
+  s.read("ca_file", o.ca_file);
+  s.read("compress", o.compress);
   s.read("settings", o.settings);
   s.finish();
   if (o.url.rfind("http://", 0) != 0 && o.url.rfind("https://", 0) != 0)
@@ -61,6 +63,16 @@ void read_crawler(YamlSection s, CrawlerOptions& o) {
   s.read("timeout_ms", o.timeout_ms, 100, 3600000);
   s.read("max_body_bytes", o.max_body_bytes, 1024, 1L << 30);
   s.read("max_pages", o.max_pages, 1, 100000000);
+  s.read("proxy", o.proxy);
+  s.read("state_dir", o.state_dir);
+  s.read("per_host_connections", o.per_host_connections, 1, 64);
+  s.read("per_host_rate", o.per_host_rate, 0.01, 1000);
+  s.read("per_host_burst", o.per_host_burst, 1, 1000);
+  s.read("max_crawl_delay_s", o.max_crawl_delay_s, 0, 3600);
+  s.read("retry_base_ms", o.retry_base_ms, 10, 3600000);
+  s.read("retry_max_ms", o.retry_max_ms, 10, 86400000);
+  s.read("max_attempts", o.max_attempts, 1, 100);
+  s.read("robots_ttl_s", o.robots_ttl_s, 1, 86400);
   s.finish();
 }
 
@@ -84,7 +96,7 @@ void read_sandbox(YamlSection s, SandboxOptions& o) {
   s.read("host", o.host);
   s.read("port", o.port, 1, 65535);
   s.read("seed", o.seed, 0, std::numeric_limits<long>::max());
-  s.read("articles", o.articles, 1, 1000000);
+  s.read("scenario", o.scenario);
   s.finish();
 }
 

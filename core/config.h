@@ -34,6 +34,8 @@ struct ClickHouseOptions {
   std::string password_file = "var/secrets/clickhouse.password";
   int timeout_ms = 60000;
   bool verify_tls = true;
+  std::string ca_file;                                     // CA bundle for https:// (empty: system store)
+  bool compress = true;                                    // gzip request bodies (INSERT data)
   std::map<std::string, std::string> settings;             // ClickHouse settings sent with every query
 };
 
@@ -45,6 +47,16 @@ struct CrawlerOptions {
   int timeout_ms = 30000;
   long max_body_bytes = 8L << 20;  // after decompression
   int max_pages = 100000;          // safety cap per crawl run
+  std::string proxy;               // e.g. http://proxy:3128; "" = direct (curl also honours *_proxy env)
+  std::string state_dir = "var/crawl";  // per-source frontier state and metrics.prom
+  int per_host_connections = 2;    // concurrent transfers per host
+  double per_host_rate = 5;        // requests per second per host (token bucket refill)
+  int per_host_burst = 5;          // token bucket size
+  int max_crawl_delay_s = 30;      // robots.txt Crawl-delay is honoured up to this
+  int retry_base_ms = 2000;        // first back-off after a transient failure; doubles, with jitter
+  int retry_max_ms = 3600000;      // back-off ceiling (also caps Retry-After)
+  int max_attempts = 6;            // transient failures of one URL before it waits for its next due time
+  int robots_ttl_s = 86400;        // robots.txt cache lifetime (RFC 9309 §2.4: at most 24 hours)
 };
 
 struct ProcessorOptions {
@@ -65,7 +77,7 @@ struct SandboxOptions {
   std::string host = "127.0.0.1";
   int port = 18080;
   long seed = 20221;
-  int articles = 40;
+  std::string scenario = "configs/scenarios/default.yaml";  // what the sandbox web publishes (docs/SANDBOX.md)
 };
 
 struct Config {

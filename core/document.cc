@@ -138,7 +138,8 @@ json to_json_value(const Tags& t) {
           {"intent", t.intent},
           {"places", t.places},
           {"keywords", t.keywords},
-          {"content_hash", t.content_hash}};
+          {"content_hash", t.content_hash},
+          {"story", {{"id", t.story_id}, {"match", t.story_match}}}};
 }
 
 std::string to_json(const Document& d) {
@@ -199,6 +200,12 @@ Status parse_enriched(std::string_view text, EnrichedDocument& out) {
   t.places = r.strings(*tags, "places");
   t.keywords = r.strings(*tags, "keywords");
   t.content_hash = r.str("content_hash", false);
+  if (auto st = tags->find("story"); st != tags->end() && st->is_object()) {
+    Reader rs{*st, {}};
+    t.story_id = rs.str("id", false);
+    t.story_match = rs.str("match", false);
+    if (!rs.error.empty()) return Status::reject("tags.story: " + rs.error);
+  }
   if (!r.error.empty()) return Status::reject("tags: " + r.error);
   Reader rt{j, {}};
   out.processed_at = rt.time("processed_at", false).value_or(0);

@@ -64,6 +64,8 @@ struct Tags {
   std::vector<std::string> places;
   std::vector<std::string> keywords;
   std::string content_hash;                 // hash of the normalised text, for exact duplicates
+  std::string story_id;                     // content hash of the story's first document (processors/stories.h)
+  std::string story_match;                  // "" (opened the story), "exact" or "near" duplicate
 };
 
 struct EnrichedDocument {

@@ -16,10 +16,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libcurl4-openssl-dev libssl-dev libgumbo-dev librdkafka-dev libicu-dev libuchardet-dev
   nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libcli11-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   clickhouse-server clickhouse-client
   openjdk-17-jre-headless maven
   python3-aiosmtpd
+  friso-dict libopencc-dev libopencc-data libfasttext-dev
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite: install what is missing, build with warnings as errors, start the real services,
 # run the unit, integration and e2e tests through CTest, and stop the services this run started —
-# also when a test fails. Extra arguments go to ctest (e.g. -L unit, -R Kafka).
+# also when a test fails. Extra arguments go to ctest instead of the default label selection
+# (e.g. -L unit, -R Kafka, -L soak for the long crash-and-outage run).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -15,4 +16,8 @@ fi
 bash scripts/services.sh start
 
 cd build
-ctest --output-on-failure --no-tests=error -j2 "$@"
+if (($#)); then
+  ctest --output-on-failure --no-tests=error -j2 "$@"
+else
+  ctest --output-on-failure --no-tests=error -j2 -L 'unit|integration|e2e'
+fi

@@ -35,7 +35,8 @@ std::filesystem::path write_config_file(const Config& c) {
       << "crawler:\n  sources_file: " << c.resolve(c.crawler.sources_file).string() << "\n"
       << "processor:\n  group: " << c.processor.group << "\n  rules_dir: " << c.resolve(c.processor.rules_dir).string() << "\n"
       << "sink:\n  group: " << c.sink.group << "\n  batch_ms: " << c.sink.batch_ms << "\n"
-      << "sandbox:\n  port: " << c.sandbox.port << "\n  seed: " << c.sandbox.seed << "\n  articles: " << c.sandbox.articles << "\n";
+      << "sandbox:\n  port: " << c.sandbox.port << "\n  seed: " << c.sandbox.seed
+      << "\n  scenario: " << c.resolve(c.sandbox.scenario).string() << "\n";
   return file;
 }
 
