@@ -4,16 +4,22 @@
 #   ClickHouse  Debian's clickhouse-server (HTTP)     127.0.0.1:${YUQING_CLICKHOUSE_HTTP_PORT:-18123}
 #   mail sink   aiosmtpd writing a Maildir            127.0.0.1:${YUQING_SMTP_PORT:-12525}  -> var/mail
 #
-#   scripts/services.sh start    start what is not running; wait until each answers; print where
-#   scripts/services.sh stop     stop what this script started (PID files), nothing else
-#   scripts/services.sh status   what runs and where
+#   scripts/services.sh start [SERVICE...]    start what is not running; wait until each answers
+#   scripts/services.sh stop [SERVICE...]     stop what this script started (PID files), nothing else
+#   scripts/services.sh status                what runs and where
+# SERVICE is kafka, clickhouse or smtp (default: all three).
 #
 # ClickHouse's user is `yuqing`; its password is $YUQING_CLICKHOUSE_PASSWORD, else the one generated
 # once into var/secrets/clickhouse.password (which configs/pipeline.yaml reads).
+#
+# $YUQING_VAR moves everything (data, logs, PID files) out of var/: with other ports it gives a
+# second, private set of services, e.g. the ClickHouse a test stops and restarts
+# (tests/integration/exactly_counted_test.cc) or the one a benchmark fills. $YUQING_CLICKHOUSE_PROFILE
+# adds XML settings to ClickHouse's default profile.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-var="$root/var"
+var=${YUQING_VAR:-$root/var}
 cache=${YUQING_CACHE:-$HOME/.cache/yuqing}
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$root/scripts/kafka/pom.xml")
 kafka_libs="$cache/kafka-$kafka_version/libs"
@@ -110,7 +116,7 @@ PROPS
   launch "$pidfile" "$logfile" java "${java_opts[@]}" kafka.Kafka "$dir/server.properties"
   kafka_ready() { port_open "$kafka_port" && grep -q "Kafka Server started" "$var/log/kafka-server.log"; }
   wait_for Kafka "$pidfile" "$var/log/kafka-server.log" kafka_ready
-  log "Kafka $kafka_version ready at 127.0.0.1:$kafka_port (KRaft, data in var/kafka)"
+  log "Kafka $kafka_version ready at 127.0.0.1:$kafka_port (KRaft, data in ${var#"$root/"}/kafka)"
 }
 
 start_clickhouse() {
@@ -151,7 +157,7 @@ XML
 <?xml version="1.0"?>
 <yandex>
   <profiles>
-    <default><max_memory_usage>4000000000</max_memory_usage></default>
+    <default><max_memory_usage>4000000000</max_memory_usage>${YUQING_CLICKHOUSE_PROFILE:-}</default>
   </profiles>
   <users>
     <yuqing>
@@ -173,7 +179,7 @@ XML
     [[ $(curl -s -u "yuqing:$(clickhouse_password)" --data-binary 'SELECT 1' "http://127.0.0.1:$ch_http_port/" 2>/dev/null) == 1 ]]
   }
   wait_for ClickHouse "$pidfile" "$logfile" clickhouse_ready
-  log "ClickHouse $(curl -s -u "yuqing:$(clickhouse_password)" --data-binary 'SELECT version()' "http://127.0.0.1:$ch_http_port/") ready at http://127.0.0.1:$ch_http_port (user yuqing, data in var/clickhouse)"
+  log "ClickHouse $(curl -s -u "yuqing:$(clickhouse_password)" --data-binary 'SELECT version()' "http://127.0.0.1:$ch_http_port/") ready at http://127.0.0.1:$ch_http_port (user yuqing, data in ${var#"$root/"}/clickhouse)"
 }
 
 start_smtp() {
@@ -186,7 +192,7 @@ start_smtp() {
     -c aiosmtpd.handlers.Mailbox "$var/mail/inbox"
   smtp_ready() { port_open "$smtp_port"; }
   wait_for "mail sink" "$pidfile" "$logfile" smtp_ready
-  log "mail sink ready at smtp://127.0.0.1:$smtp_port (Maildir var/mail/inbox)"
+  log "mail sink ready at smtp://127.0.0.1:$smtp_port (Maildir ${var#"$root/"}/mail/inbox)"
 }
 
 stop_one() {
@@ -220,17 +226,24 @@ status_one() {
   fi
 }
 
+usage() { echo "usage: scripts/services.sh start|stop [kafka|clickhouse|smtp...] | status" >&2; exit 2; }
+
 mkdir -p "$var/run" "$var/log"
-case ${1:-} in
+command=${1:-}
+(($# > 0)) && shift
+# The services named after the command (all by default), checked against the known ones.
+names=("$@")
+((${#names[@]} > 0)) || names=(kafka clickhouse smtp)
+for name in "${names[@]}"; do
+  [[ $name == kafka || $name == clickhouse || $name == smtp ]] || { echo "services: unknown service '$name'" >&2; usage; }
+done
+case $command in
   start)
-    start_kafka
-    start_clickhouse
-    start_smtp
+    for name in "${names[@]}"; do "start_$name"; done
     ;;
   stop)
-    stop_one smtp
-    stop_one clickhouse
-    stop_one kafka
+    # Stopped in reverse order of start: nothing loses its broker or database before its clients.
+    for ((i = ${#names[@]} - 1; i >= 0; i--)); do stop_one "${names[i]}"; done
     ;;
   status)
     status_one kafka "127.0.0.1:$kafka_port"
@@ -238,7 +251,6 @@ case ${1:-} in
     status_one smtp "smtp://127.0.0.1:$smtp_port -> var/mail/inbox"
     ;;
   *)
-    echo "usage: scripts/services.sh start|stop|status" >&2
-    exit 2
+    usage
     ;;
 esac

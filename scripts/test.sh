@@ -2,7 +2,7 @@
 # The test suite: install what is missing, build with warnings as errors, start the real services,
 # run the unit, integration and e2e tests through CTest, and stop the services this run started —
 # also when a test fails. Extra arguments go to ctest instead of the default label selection
-# (e.g. -L unit, -R Kafka, -L soak for the long crash-and-outage run).
+# (e.g. -L unit, -R Kafka, -R ExactlyCounted).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

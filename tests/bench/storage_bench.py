@@ -142,16 +142,17 @@ def bench_ingest(build, m):
     stamp = str(os.getpid())
     home = f"/tmp/bench_clickhouse_{stamp}"
     http_port = free_port()
-    script = os.path.join(ROOT, "tests/integration/private_clickhouse.sh")
-    env = dict(os.environ, YUQING_CLICKHOUSE_PASSWORD=PASSWORD,
-               YUQING_PRIVATE_CLICKHOUSE_PROFILE="<input_format_skip_unknown_fields>1</input_format_skip_unknown_fields>")
-    subprocess.run([script, "start", home, str(http_port), str(free_port())], check=True, env=env)
+    services = os.path.join(ROOT, "scripts/services.sh")
+    env = dict(os.environ, YUQING_VAR=home, YUQING_CLICKHOUSE_PASSWORD=PASSWORD,
+               YUQING_CLICKHOUSE_HTTP_PORT=str(http_port), YUQING_CLICKHOUSE_TCP_PORT=str(free_port()),
+               YUQING_CLICKHOUSE_PROFILE="<input_format_skip_unknown_fields>1</input_format_skip_unknown_fields>")
+    subprocess.run([services, "start", "clickhouse"], check=True, env=env)
     shared_url, CH_URL = CH_URL, f"http://127.0.0.1:{http_port}"
     os.environ["YUQING_CLICKHOUSE_URL"] = CH_URL
     try:
         run_ingest(yuqing, m, stamp)
     finally:
-        subprocess.run([script, "stop", home])
+        subprocess.run([services, "stop", "clickhouse"], env=env)
         subprocess.run(["rm", "-rf", home])
         CH_URL = shared_url
         del os.environ["YUQING_CLICKHOUSE_URL"]

@@ -4,8 +4,8 @@
 // exactly N - 100, the rollups count the same, and the dead-letter topic holds exactly the 100
 // malformed messages.
 //
-// ClickHouse here is a private server (tests/integration/private_clickhouse.sh, own ports and data
-// directory) so stopping it never disturbs the shared one; Kafka is the shared broker with topics
+// ClickHouse here is a private server (scripts/services.sh with its own YUQING_VAR and ports) so
+// stopping it never disturbs the shared one; Kafka is the shared broker with topics
 // and groups unique to this run.
 #include <gtest/gtest.h>
 #include <fcntl.h>
@@ -118,11 +118,13 @@ TEST(ExactlyCounted, SinkKilledTwiceAndClickHouseDownFor20sStoresEachDocumentOnc
   ASSERT_FALSE(password.empty()) << "no ClickHouse password (var/secrets/clickhouse.password)";
   const fs::path home = fs::temp_directory_path() / (config.clickhouse.database + "_private");
   fs::create_directories(home);
-  const std::string script = fs::absolute("tests/integration/private_clickhouse.sh").string();
+  const std::string services = fs::absolute("scripts/services.sh").string();
   const int http_port = free_port(), tcp_port = free_port();
-  const std::string start = "YUQING_CLICKHOUSE_PASSWORD='" + password + "' " + script + " start " + home.string() + " " +
-                            std::to_string(http_port) + " " + std::to_string(tcp_port);
-  const std::string stop = script + " stop " + home.string();
+  const std::string start = "YUQING_VAR='" + home.string() + "' YUQING_CLICKHOUSE_PASSWORD='" + password +
+                            "' YUQING_CLICKHOUSE_HTTP_PORT=" + std::to_string(http_port) +
+                            " YUQING_CLICKHOUSE_TCP_PORT=" + std::to_string(tcp_port) + " " + services +
+                            " start clickhouse";
+  const std::string stop = "YUQING_VAR='" + home.string() + "' " + services + " stop clickhouse";
   ASSERT_EQ(shell(start), 0) << "could not start a private ClickHouse";
   struct Cleanup {
     std::string stop;
