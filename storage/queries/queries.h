@@ -107,7 +107,8 @@ struct KeywordsQuery {
 };
 
 enum class StoryOrder { size, spread };
-// Stories seen within the window, largest (distinct documents) or most spread (distinct sites).
+// Stories with documents in the window, ranked by their documents (distinct) or sites (distinct) in
+// the window; first seen, first site, title, places and issues are the whole story's.
 struct StoriesQuery {
   Common common;         // filters: issue and place only
   StoryOrder order = StoryOrder::size;
