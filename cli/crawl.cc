@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "core/time.h"
 #include "crawlers/crawler.h"
+#include "crawlers/metrics_server.h"
 #include "storage/clickhouse/client.h"
 #include "storage/kafka/kafka.h"
 
@@ -53,7 +54,8 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
       "restart — also after a crash — fetches only what is due. Runs until stopped (Ctrl-C),\n"
       "re-crawling lists, feeds and comment pages on their schedules; with --once it does one pass\n"
       "over what is due and exits after Kafka acknowledged every document. Crawl health goes to\n"
-      "<state_dir>/metrics.prom (Prometheus text format) and ClickHouse table crawl_health.");
+      "<state_dir>/metrics.prom (Prometheus text format), ClickHouse table crawl_health and, with\n"
+      "--metrics-port, http://HOST:PORT/metrics for Prometheus to scrape.");
   auto* sources = cmd->add_option("--sources", "sources file (YAML); default: crawler.sources_file from the config");
   auto once = std::make_shared<bool>(false);
   cmd->add_flag("--once", *once, "one pass over what is due, then exit");
@@ -61,7 +63,12 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
   cmd->add_flag("--no-state", *no_state, "keep the frontier in memory only: fetch everything, remember nothing");
   auto no_health = std::make_shared<bool>(false);
   cmd->add_flag("--no-health", *no_health, "do not write crawl_health rows to ClickHouse");
-  cmd->callback([&ctx, sources, once, no_state, no_health] {
+  auto metrics_port = std::make_shared<int>(-1);
+  cmd->add_option("--metrics-port", *metrics_port,
+                  "also serve the metrics at http://HOST:PORT/metrics while crawling (0: a free port, logged)");
+  auto metrics_host = std::make_shared<std::string>("127.0.0.1");
+  cmd->add_option("--metrics-host", *metrics_host, "address the metrics server listens on")->capture_default_str();
+  cmd->callback([&ctx, sources, once, no_state, no_health, metrics_port, metrics_host] {
     const Config& c = ctx.start("crawl");
     const auto file = sources->count() ? std::filesystem::path(sources->as<std::string>()) : c.resolve(c.crawler.sources_file);
     const auto list = crawlers::load_sources(file);
@@ -77,6 +84,16 @@ void add_crawl_command(CLI::App& app, Context& ctx) {
     const auto state_dir = c.resolve(c.crawler.state_dir);
     std::filesystem::create_directories(state_dir);
     options.metrics_file = (state_dir / "metrics.prom").string();
+    crawlers::MetricsServer metrics;
+    if (*metrics_port >= 0) {
+      if (s = metrics.start(*metrics_host, *metrics_port); !s) {
+        ctx.exit_code = report(s, "crawl");
+        return;
+      }
+      metrics.set(crawlers::prometheus_metrics({}));
+      options.publish_metrics = [&metrics](const std::string& text) { metrics.set(text); };
+      spdlog::info("crawl: metrics at http://{}:{}/metrics", *metrics_host, metrics.port());
+    }
     std::unique_ptr<clickhouse::Client> health;
     if (!*no_health) {
       health = std::make_unique<clickhouse::Client>(c.clickhouse);

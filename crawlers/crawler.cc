@@ -417,16 +417,23 @@ class CrawlRun {
   void process(const Source& source, Frontier& frontier, UrlState& st, const FetchResult& r, double now) {
     SourceHealth& health = stats_.sources[source.name];
     if (st.role == Role::comment_api) return process_api(source, frontier, st, r, now);
+    if (st.role == Role::sitemap && is_gzip(r.body)) {
+      // A .xml.gz sitemap is a gzip file, not a Content-Encoding, so curl leaves it compressed.
+      auto xml = gunzip(r.body, size_t(config_.crawler.max_body_bytes));
+      if (!xml) {
+        fail(source, "bad gzip");
+        return;
+      }
+      ++stats_.lists;
+      ++health.lists;
+      return read_sitemap(source, frontier, st, decode_to_utf8(*xml, "", source.charset).utf8, now);
+    }
     const DecodedText decoded = decode_to_utf8(r.body, r.content_type, source.charset);
     if (st.role == Role::feed || st.role == Role::sitemap) {
       ++stats_.lists;
       ++health.lists;
       if (st.role == Role::feed) return discover_links(source, frontier, st.url, feed_links(decoded.utf8), now);
-      const SitemapLinks links = sitemap_links(decoded.utf8);
-      if (!links.is_index) return discover_links(source, frontier, st.url, links.urls, now);
-      for (const auto& u : links.urls)
-        if (auto url = canonical_url(u)) add_url(source, frontier, *url, Role::sitemap, UrlState{}, now);
-      return;
+      return read_sitemap(source, frontier, st, decoded.utf8, now);
     }
     const std::string& type = r.content_type;
     if (!type.empty() && type.find("html") == std::string::npos && type.find("xml") == std::string::npos) {
@@ -445,6 +452,13 @@ class CrawlRun {
       if (const ItemSet* set = item_set_for(source, st)) produce_items(source, frontier, *set, st, page, decoded.charset, now);
     }
     discover_links(source, frontier, st.url, hrefs, now);
+  }
+
+  void read_sitemap(const Source& source, Frontier& frontier, const UrlState& st, const std::string& xml, double now) {
+    const SitemapLinks links = sitemap_links(xml);
+    if (!links.is_index) return discover_links(source, frontier, st.url, links.urls, now);
+    for (const auto& u : links.urls)
+      if (auto url = canonical_url(u)) add_url(source, frontier, *url, Role::sitemap, UrlState{}, now);
   }
 
   void produce_document(const Source& source, Frontier& frontier, UrlState& st, const HtmlDocument& page,
@@ -614,11 +628,15 @@ class CrawlRun {
     }
     for (auto& [src, f] : frontiers_)
       if (Status s = f->commit(); !s) return s;
-    if (!options_.metrics_file.empty()) {
-      const std::string tmp = options_.metrics_file + ".tmp";
-      std::ofstream(tmp) << prometheus_metrics(stats_);
-      std::error_code ec;
-      std::filesystem::rename(tmp, options_.metrics_file, ec);
+    if (!options_.metrics_file.empty() || options_.publish_metrics) {
+      const std::string text = prometheus_metrics(stats_);
+      if (!options_.metrics_file.empty()) {
+        const std::string tmp = options_.metrics_file + ".tmp";
+        std::ofstream(tmp) << text;
+        std::error_code ec;
+        std::filesystem::rename(tmp, options_.metrics_file, ec);
+      }
+      if (options_.publish_metrics) options_.publish_metrics(text);
     }
     if (options_.report && (final || wall_now() - last_report_ >= options_.report_interval_s)) {
       options_.report(stats_);

@@ -51,6 +51,9 @@ struct CrawlOptions {
   bool persist = false;            // keep frontier state in <state_dir>/<source>.state
   double commit_interval_s = 1.0;  // how often Kafka is flushed and the frontier committed
   std::string metrics_file;        // Prometheus text file rewritten at every commit ("" = none)
+  // Called on the crawl thread with the Prometheus text after every commit (e.g. to hand it to a
+  // MetricsServer); it must not block for long.
+  std::function<void(const std::string&)> publish_metrics;
   // Called on the crawl thread after a commit, at most every report_interval_s and once at the
   // end (e.g. to write crawl_health rows); it must not block for long.
   std::function<void(const CrawlStats&)> report;

@@ -6,6 +6,7 @@
 #include <unicode/ustring.h>
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include <algorithm>
 #include <functional>
@@ -122,6 +123,28 @@ const std::vector<std::string>& SandboxWeb::disallowed_prefixes(int site) {
   return rules[site];
 }
 
+namespace {
+
+// gzip as a static .gz file would hold it (zlib's header: no name, mtime 0), so bytes are stable.
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, uLong(data.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = uInt(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = uInt(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// A news sitemap lists the news of the last two days (Google's rule for news sitemaps).
+constexpr UnixSeconds kNewsSitemapWindow = 2 * 86400;
+
+}  // namespace
+
 class Renderer {
  public:
   Renderer(const SandboxWeb& web, int site, const Request& r) : web_(web), docs_(web.docs_), site_(site), r_(r) {}
@@ -164,7 +187,8 @@ class Renderer {
     char delay[32];
     std::snprintf(delay, sizeof delay, "%g", web_.scenario_.crawl_delay);
     body += "Crawl-delay: " + std::string(delay) + "\n";
-    if (site_ == int(SiteId::portal)) body += "\nSitemap: http://" + r_.host + "/sitemap.xml\n";
+    if (site_ == int(SiteId::portal))
+      body += "\nSitemap: http://" + r_.host + "/sitemap.xml\nSitemap: http://" + r_.host + "/sitemap-news.xml.gz\n";
     return {200, "text/plain; charset=utf-8", body, 0, {}, {}};
   }
 
@@ -265,6 +289,7 @@ class Renderer {
     static const std::regex list(R"(/portal/(news|zcwj|zcjd)/index(?:_(\d+))?\.html)");
     std::smatch m;
     if (r_.path == "/sitemap.xml") return sitemap();
+    if (r_.path == "/sitemap-news.xml.gz") return news_sitemap();
     if (std::regex_match(r_.path, m, list)) {
       const std::string section = m[1];
       const size_t page = m[2].matched ? std::stoul(m[2]) + 1 : 1;
@@ -321,6 +346,23 @@ class Renderer {
       }
     }
     return {200, "application/xml; charset=utf-8", body + "</urlset>\n", last, {}, {}};
+  }
+
+  // A Google news sitemap of the portal's recent news, gzip-compressed as a static file (served as
+  // application/x-gzip, not as a Content-Encoding).
+  Page news_sitemap() {
+    std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+                       "xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n";
+    UnixSeconds last = 0;
+    for (int i : web_.portal_news_) {
+      if (!shown(i)) break;
+      if (doc(i).published_at < r_.now - kNewsSitemapWindow) continue;
+      body += "<url><loc>http://" + r_.host + doc(i).path + "</loc><news:news><news:publication><news:name>台儿庄区人民政府</news:name>"
+              "<news:language>zh</news:language></news:publication><news:publication_date>" + format_iso8601(doc(i).published_at) +
+              "</news:publication_date><news:title>" + esc(doc(i).title) + "</news:title></news:news></url>\n";
+      last = std::max(last, doc(i).published_at);
+    }
+    return {200, "application/x-gzip", gzip(body + "</urlset>\n"), last, {}, {}};
   }
 
   // local-news (GBK) --------------------------------------------------------------------------

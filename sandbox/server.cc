@@ -80,6 +80,7 @@ SiteStats SandboxServer::stats(int site) const {
   out.disallowed_hits = s.disallowed_hits;
   std::lock_guard lock(s.mutex);
   out.quirk_hits = s.quirk_hits;
+  out.quirk_request_times = s.quirk_request_times;
   return out;
 }
 
@@ -131,6 +132,7 @@ void SandboxServer::install(int k) {
       {
         std::lock_guard lock(site.mutex);
         seen = ++site.quirk_requests[req.path];
+        site.quirk_request_times[quirk].push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
         const bool applies = (quirk == "throttle-429" && seen <= kThrottledRequests) || (quirk == "unavailable-503" && seen <= kUnavailableRequests) ||
                              quirk == "slow" || quirk == "broken-html" || quirk == "huge" || quirk == "redirect";
         if (applies) ++site.quirk_hits[quirk];

@@ -39,6 +39,8 @@ struct SiteStats {
   uint64_t not_modified = 0;       // 304 answers
   uint64_t disallowed_hits = 0;    // requests for paths robots.txt disallows
   std::map<std::string, uint64_t> quirk_hits;
+  // quirk -> when each request for its page arrived (seconds since start()), e.g. to see back-off.
+  std::map<std::string, std::vector<double>> quirk_request_times;
 };
 
 class SandboxServer {
@@ -69,6 +71,7 @@ class SandboxServer {
     mutable std::mutex mutex;                        // guards quirk state and cache below
     std::map<std::string, uint64_t> quirk_requests;  // path -> requests seen (throttle/unavailable)
     std::map<std::string, uint64_t> quirk_hits;      // quirk -> times it was applied
+    std::map<std::string, std::vector<double>> quirk_request_times;
     std::map<std::string, std::shared_ptr<const Cached>> cache;  // only while everything is visible
   };
 

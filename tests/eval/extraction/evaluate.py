@@ -13,10 +13,19 @@
      publish date (the day, China time) equals GNE's. For all 62 we report the share of pages
      where any publish time was found.
    Per-character F1: multiset overlap of non-space characters between our body and the reference.
+   Publish dates: gold_dates.tsv next to this script holds the true publish day of every GNE test
+   page and readability Chinese case, annotated by hand from the page itself (the byline or date
+   line next to the title, cross-checked with meta tags); we report the share of pages where the
+   extractor's day (the page's own local time) equals it.
+3. trafilatura side by side, in the same run, when a Python with trafilatura is available
+   (--trafilatura PYTHON; default ~/.cache/yuqing/bench-venv/bin/python if it has it): its output
+   goes into the same scratch output/ directory, so the benchmark's evaluate.py scores both, and
+   it is scored the same way on the Chinese pages (run_trafilatura.py runs it, as the benchmark's
+   own extractors/run_trafilatura.py does: extract(html, include_comments=False)).
 
 Usage (from the repo root):
   python3 tests/eval/extraction/evaluate.py [--binary build/bin/yuqing] [--data ../shared/data]
-      [--jobs 2] [--only scrapinghub|chinese] [--dump DIR]
+      [--jobs 2] [--only scrapinghub|chinese] [--dump DIR] [--trafilatura PYTHON|none]
 The shared data directory defaults to $YUQING_SHARED_DATA, else <repo>/../shared/data.
 """
 import argparse
@@ -50,7 +59,23 @@ def run_all(binary, jobs, items):
         return {key: f.result() for key, f in futures.items()}
 
 
-def scrapinghub(binary, data, jobs, dump):
+def run_trafilatura(python, items):
+    """items: list of (key, path, url) -> (version, {key: {"text", "date"}}) via run_trafilatura.py."""
+    script = Path(__file__).resolve().parent / "run_trafilatura.py"
+    out = subprocess.run([python, str(script)], input=json.dumps([[k, str(p), u] for k, p, u in items]),
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    return result["version"], result["output"]
+
+
+def default_trafilatura_python():
+    python = Path.home() / ".cache" / "yuqing" / "bench-venv" / "bin" / "python"
+    if python.exists() and subprocess.run([str(python), "-c", "import trafilatura"], capture_output=True).returncode == 0:
+        return str(python)
+    return None
+
+
+def scrapinghub(binary, data, jobs, dump, trafilatura):
     bench = data / "extraction" / "scrapinghub"
     truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf8"))
     items = [(key, bench / "html" / f"{key}.html.gz", truth[key].get("url", "")) for key in truth]
@@ -61,6 +86,10 @@ def scrapinghub(binary, data, jobs, dump):
         (work / "output").mkdir()
         prediction = {"version": "yuqing", "output": {k: {"articleBody": r["text"]} for k, r in results.items()}}
         (work / "output" / "yuqing.json").write_text(json.dumps(prediction, ensure_ascii=False), encoding="utf8")
+        if trafilatura:
+            version, peer = run_trafilatura(trafilatura, items)
+            peer_prediction = {"version": version, "output": {k: {"articleBody": r["text"]} for k, r in peer.items()}}
+            (work / "output" / "trafilatura.json").write_text(json.dumps(peer_prediction, ensure_ascii=False), encoding="utf8")
         if dump:
             Path(dump).mkdir(parents=True, exist_ok=True)
             (Path(dump) / "scrapinghub.json").write_text(json.dumps(prediction, ensure_ascii=False, indent=1), encoding="utf8")
@@ -128,16 +157,42 @@ def reference_day(value):
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
-def chinese(binary, data, jobs, dump):
+def read_gold_dates():
+    """gold_dates.tsv: page key (as in the results), YYYY-MM-DD, how it was determined."""
+    gold = {}
+    for line in (Path(__file__).resolve().parent / "gold_dates.tsv").read_text(encoding="utf8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, day, _how = line.split("\t", 2)
+        gold[key] = day
+    return gold
+
+
+def day_of(value):
+    """The calendar day an extractor reported, as the page states it (no time-zone conversion)."""
+    return reference_day(value) if value else None
+
+
+def chinese_peer(name, results, gold_bodies, gold_dates, pages):
+    f1s = [char_f1(results[key]["text"], body) for key, body in gold_bodies.items()]
+    right = sum(int(day_of(results[key]["date"]) == day) for key, day in gold_dates.items())
+    found = sum(int(results[key]["date"] is not None) for key in pages)
+    return {"name": name, "readability_f1": sum(f1s) / len(f1s), "right_date": right, "dated": found}
+
+
+def chinese(binary, data, jobs, dump, trafilatura):
     readability = data / "extraction" / "readability" / "test-pages"
     gne = data / "extraction" / "gne"
     items = [(f"readability/{name}", readability / name / "source.html", "") for name in READABILITY_CHINESE]
     gne_pages = sorted((gne / "tests").glob("*/*.html"))
     items += [(f"gne/{p.relative_to(gne)}", p, "") for p in gne_pages]
     results = run_all(binary, jobs, items)
+    peer_version, peer = run_trafilatura(trafilatura, items) if trafilatura else (None, None)
     if dump:
         Path(dump).mkdir(parents=True, exist_ok=True)
         (Path(dump) / "chinese.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf8")
+        if peer:
+            (Path(dump) / "chinese-trafilatura.json").write_text(json.dumps(peer, ensure_ascii=False, indent=1), encoding="utf8")
 
     print("\nChinese pages, per-character F1 of the body:")
     f1s = []
@@ -168,6 +223,33 @@ def chinese(binary, data, jobs, dump):
         if key.startswith("gne/"):
             dated += int(r["published_at"] is not None)
     print(f"  GNE test pages with a publish time found: {dated}/{len(gne_pages)} = {dated / len(gne_pages):.3f}")
+
+    gold_dates = read_gold_dates()
+    missing = [key for key, _, _ in items if key not in gold_dates]
+    if missing:
+        sys.exit(f"gold_dates.tsv lacks {missing}")
+    ours = {key: {"text": r["text"], "date": r["published_at"]} for key, r in results.items()}
+    gold_bodies = {f"readability/{name}": html_text((readability / name / "expected.html").read_text(encoding="utf8"))
+                   for name in READABILITY_CHINESE}
+    dated_gold = {key: day for key, day in gold_dates.items() if day != "none"}
+    rows = [chinese_peer("yuqing", ours, gold_bodies, dated_gold, [k for k, _, _ in items])]
+    if peer:
+        rows.append(chinese_peer(f"trafilatura {peer_version}", peer, gold_bodies, dated_gold, [k for k, _, _ in items]))
+        print("\nPublish day against gold_dates.tsv, per page (yuqing / trafilatura / gold):")
+        for key, day in sorted(dated_gold.items()):
+            a, b = day_of(ours[key]["date"]), day_of(peer[key]["date"])
+            if a != day or b != day:
+                print(f"  {key:<34} {a or '-':<10} {b or '-':<10} {day}")
+        gne_refs = [(f"gne/{rel}", ref.get("content", "")) for rel, ref in sorted(refs.items()) if f"gne/{rel}" in peer]
+        peer_gne = [char_f1(peer[k]["text"], ref) for k, ref in gne_refs]
+        rows[-1]["gne_f1"] = sum(peer_gne) / len(peer_gne)
+    rows[0]["gne_f1"] = sum(gf1s) / len(gf1s)
+    n = len(dated_gold)
+    print(f"\nSide by side ({len(items)} Chinese pages, {n} with a gold publish day):")
+    print(f"  {'extractor':<22} {'readability zh F1':>18} {'GNE F1 vs GNE':>14} {'right publish day':>20} {'any date found':>15}")
+    for r in rows:
+        print(f"  {r['name']:<22} {r['readability_f1']:>18.3f} {r['gne_f1']:>14.3f} "
+              f"{r['right_date']:>9}/{n} = {r['right_date'] / n:.3f} {r['dated']:>8}/{len(items)}")
     return sum(f1s) / len(f1s)
 
 
@@ -178,12 +260,16 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", choices=["scrapinghub", "chinese"])
     parser.add_argument("--dump", help="also write our raw outputs into this directory")
+    parser.add_argument("--trafilatura", help="a Python with trafilatura, run side by side ('none': skip)")
     args = parser.parse_args()
     data = Path(args.data).resolve()
+    trafilatura = None if args.trafilatura == "none" else (args.trafilatura or default_trafilatura_python())
+    if trafilatura is None and args.trafilatura != "none":
+        print("trafilatura not found (pip install trafilatura into ~/.cache/yuqing/bench-venv); yuqing only\n")
     if args.only in (None, "scrapinghub"):
-        scrapinghub(args.binary, data, args.jobs, args.dump)
+        scrapinghub(args.binary, data, args.jobs, args.dump, trafilatura)
     if args.only in (None, "chinese"):
-        chinese(args.binary, data, args.jobs, args.dump)
+        chinese(args.binary, data, args.jobs, args.dump, trafilatura)
 
 
 if __name__ == "__main__":

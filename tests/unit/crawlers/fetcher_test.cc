@@ -1,6 +1,6 @@
 // The fetcher against a local cpp-httplib server on loopback: decompression and the size limit
 // after it, refusal of non-public addresses, redirects returned rather than followed, and
-// conditional GET.
+// conditional GET; and the metrics server the crawl command serves /metrics with.
 #include "crawlers/fetcher.h"
 
 #include <arpa/inet.h>
@@ -9,6 +9,9 @@
 #include <zlib.h>
 
 #include <thread>
+
+#include "crawlers/crawler.h"
+#include "crawlers/metrics_server.h"
 
 namespace yuqing::crawlers {
 namespace {
@@ -138,6 +141,37 @@ TEST(Fetcher, NonPublicAddressRanges) {
     EXPECT_TRUE(is_non_public_ip_literal(ip)) << ip;
   for (const char* ip : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2001:4860:4860::8888", "example.cn"})
     EXPECT_FALSE(is_non_public_ip_literal(ip)) << ip;
+}
+
+// The metrics server (`yuqing crawl --metrics-port`) over a real loopback socket: GET /metrics
+// answers the latest text in the Prometheus exposition format, anything else 404.
+TEST(MetricsServer, ServesTheLatestTextAtMetrics) {
+  MetricsServer server;
+  ASSERT_TRUE(server.start("127.0.0.1", 0));
+  ASSERT_GT(server.port(), 0);
+  httplib::Client client("127.0.0.1", server.port());
+  auto empty = client.Get("/metrics");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 200);
+  EXPECT_EQ(empty->body, "");
+
+  CrawlStats stats;
+  stats.sources["local-news"].fetched = 12;
+  stats.sources["local-news"].failed["timeout"] = 1;
+  server.set(prometheus_metrics(stats));
+  auto r = client.Get("/metrics");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(r->body, prometheus_metrics(stats));
+  EXPECT_NE(r->body.find("yuqing_crawl_fetched_total{source=\"local-news\"} 12\n"), std::string::npos);
+  EXPECT_NE(r->body.find("yuqing_crawl_failed_total{source=\"local-news\",reason=\"timeout\"} 1\n"), std::string::npos);
+
+  auto other = client.Get("/");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
+  server.stop();
+  EXPECT_FALSE(client.Get("/metrics")) << "stopped";
 }
 
 }  // namespace yuqing::crawlers

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <unicode/ucnv.h>
 #include <yaml-cpp/yaml.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -296,6 +297,38 @@ TEST(SandboxWeb, FeedsAndSitemapListAbsoluteUrls) {
   EXPECT_NE(robots.body.find("Crawl-delay: 0.1"), std::string::npos);
   EXPECT_NE(robots.body.find("Disallow: /portal/admin/"), std::string::npos);
   EXPECT_NE(robots.body.find("Sitemap: http://sandbox.test/sitemap.xml"), std::string::npos);
+  EXPECT_NE(robots.body.find("Sitemap: http://sandbox.test/sitemap-news.xml.gz"), std::string::npos);
+}
+
+TEST(SandboxWeb, NewsSitemapIsAGzipFileOfTheLastTwoDaysNews) {
+  const auto& web = default_web();
+  const Page gz = web.render(int(SiteId::portal), request("/sitemap-news.xml.gz", web.scenario().end()));
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.content_type, "application/x-gzip");
+  ASSERT_GE(gz.body.size(), 2u);
+  EXPECT_EQ(gz.body.substr(0, 2), "\x1f\x8b");
+  z_stream z{};
+  ASSERT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+  std::string xml(1 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.body.data()));
+  z.avail_in = uInt(gz.body.size());
+  z.next_out = reinterpret_cast<Bytef*>(xml.data());
+  z.avail_out = uInt(xml.size());
+  ASSERT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  xml.resize(z.total_out);
+  inflateEnd(&z);
+  EXPECT_NE(xml.find("xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\""), std::string::npos);
+  std::set<std::string> want;
+  for (const auto& d : web.documents())
+    if (d.site == int(SiteId::portal) && d.subtype == "news" && d.published_at >= web.scenario().end() - 2 * 86400)
+      want.insert("http://sandbox.test" + d.path);
+  std::set<std::string> got;
+  for (size_t p = xml.find("<loc>"); p != std::string::npos; p = xml.find("<loc>", p + 1))
+    got.insert(xml.substr(p + 5, xml.find("</loc>", p) - p - 5));
+  EXPECT_FALSE(want.empty());
+  EXPECT_EQ(got, want);
+  // Byte-stable like every other page (ETag and the seed's promise).
+  EXPECT_EQ(web.render(int(SiteId::portal), request("/sitemap-news.xml.gz", web.scenario().end())).body, gz.body);
 }
 
 TEST(SandboxWeb, GradualReleaseShowsOnlyPublishedItems) {
