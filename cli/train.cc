@@ -26,11 +26,18 @@ void add_train_command(CLI::App& app, Context& ctx) {
 
   auto sentiment = cmd->add_subcommand(
       "sentiment",
-      "Train the fastText sentiment model on weibo2018 (minus a 10% held-out slice), ChnSentiCorp train and\n"
-      "online_shopping; print accuracy and negative-class F1 on the held-out sets; write the quantized model.");
+      "Train the fastText sentiment model on weibo2018 and weibo_senti_100k (each minus a 10% held-out slice),\n"
+      "ChnSentiCorp train and online_shopping (minus copies of held-out texts); print accuracy and negative-class\n"
+      "F1 on the held-out sets; write the quantized model (processors/train.h).");
   auto so = std::make_shared<processors::SentimentTrainOptions>();
-  auto s_out = std::make_shared<std::string>("models/sentiment.ftz");
-  sentiment->add_option("-o,--output", *s_out, "model file (relative to the project home)")->capture_default_str();
+  auto s_out = std::make_shared<std::string>();
+  sentiment->add_option("-o,--output", *s_out,
+                        "model file (relative to the project home); default models/sentiment.ftz, with --validate "
+                        "var/models/sentiment-validation.ftz");
+  sentiment->add_flag("--validate", so->validate,
+                      "train without the validation slice and score it instead of the held-out sets (for tuning)");
+  sentiment->add_option("--weibo-repeat", so->weibo_repeat, "times each Weibo training row is used")
+      ->capture_default_str();
   sentiment->add_option("--autotune-seconds", so->autotune_seconds,
                         "search hyper-parameters on a validation slice of the training data for this long (0: fixed)")
       ->capture_default_str();
@@ -48,7 +55,9 @@ void add_train_command(CLI::App& app, Context& ctx) {
     const Config& c = ctx.start("train");
     const auto configs = c.resolve(c.processor.rules_dir);
     so->data_dir = data_dir(c, *data);
-    so->output = c.resolve(*s_out);
+    // A validation model never replaces the committed one unless asked to.
+    so->output = c.resolve(so->validate && s_out->empty() ? "var/models/sentiment-validation.ftz"
+                                                          : s_out->empty() ? "models/sentiment.ftz" : *s_out);
     const processors::Normalizer normalizer;
     const auto segmenter = processors::load_segmenter(configs);
     try {

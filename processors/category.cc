@@ -5,9 +5,13 @@
 #include <set>
 
 #include "processors/normalize.h"
+#include "processors/utf8.h"
 
 namespace yuqing::processors {
 namespace {
+
+constexpr size_t kMinInnerChars = 2;  // a term found inside a longer word has at least this many characters
+constexpr size_t kMaxWordChars = 8;   // longer tokens are not searched inside
 
 std::vector<std::pair<std::string, double>> weighted(YamlSection& s, const std::string& key) {
   std::map<std::string, std::string> raw;
@@ -53,6 +57,7 @@ CategoryTagger::CategoryTagger(YamlSection root) {
     c.finish();
   }
   classes.finish();
+  for (uint32_t id = 0; id < index_.terms().size(); ++id) by_text_.emplace(index_.term(id), id);
   if (classes_.empty()) root.fail("level1", "no classes");
   if (std::none_of(classes_.begin(), classes_.end(), [&](const Class& c) { return c.name == fallback_; }))
     root.fail("fallback", "'" + fallback_ + "' is not a level-1 class");
@@ -70,13 +75,27 @@ CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Toke
   std::map<std::pair<uint32_t, int>, double> l2;
   std::set<uint32_t> seen;
   double total = 0;
-  for (const auto& hit : index_.find(text, tokens)) {
-    if (!seen.insert(hit.term).second) continue;  // distinct terms: repetition is not evidence
-    for (const auto& s : signals_[hit.term]) {
+  auto count = [&](uint32_t term) {
+    if (!seen.insert(term).second) return;  // distinct terms: repetition is not evidence
+    for (const auto& s : signals_[term]) {
       l1[s.level1] += s.weight;
       total += s.weight;
       if (s.level2 >= 0) l2[{s.level1, s.level2}] += s.weight;
     }
+  };
+  for (const auto& hit : index_.find(text, tokens)) count(hit.term);
+  for (const auto& t : tokens) {
+    // Word tokens are CJK only: three characters take at least 9 bytes.
+    if (t.kind != TokenKind::word || t.text.size() < 9 || by_text_.count(t.text)) continue;
+    const auto chars = utf8::chars(t.text);
+    if (chars.size() <= kMinInnerChars || chars.size() > kMaxWordChars) continue;
+    for (size_t b = 0; b < chars.size(); ++b)
+      for (size_t e = b + kMinInnerChars; e <= chars.size(); ++e) {
+        if (e - b == chars.size()) continue;
+        const size_t from = size_t(chars[b].data() - t.text.data());
+        const size_t to = size_t(chars[e - 1].data() + chars[e - 1].size() - t.text.data());
+        if (const auto it = by_text_.find(t.text.substr(from, to - from)); it != by_text_.end()) count(it->second);
+      }
   }
   CategoryResult r;
   const auto best = size_t(std::max_element(l1.begin(), l1.end()) - l1.begin());

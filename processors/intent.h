@@ -1,7 +1,7 @@
 // Intent: complaint (投诉/反映), inquiry (咨询), suggestion (建议), praise (表扬) or news (the
 // default: reports and articles). Cue terms per intent in configs/cues.yaml `intent`; each intent
-// scores the number of distinct cues found, a question mark adds to inquiry, and the highest score
-// wins — ties go to the intent listed first in `priority` (complaint before inquiry: a complaint
+// scores the number of distinct cues found, a question (asks_question) adds to inquiry, and the
+// highest score wins — ties go to the intent listed first (complaint before inquiry: a complaint
 // phrased as a question is still a complaint).
 //
 // Contract: built once from the YAML, then immutable; tag() is const and thread-safe.
@@ -14,6 +14,14 @@
 #include "processors/terms.h"
 
 namespace yuqing::processors {
+
+// Whether `text` (normalised: NFKC has folded ？ to ?) asks a question. Not every '?' does: reposted
+// Weibo text shows lost characters as '?' (朱?光, @????), and runs like "???" are exasperation as
+// often as questions. A '?' or run counts when its clause holds a question word (吗, 什么, 是否 …);
+// without one, only a single '?' that closes a clause counts, and only in a text that shows no lost
+// characters (no '?' directly followed by a letter, digit or CJK character). A '?' inside an @mention
+// never counts.
+bool asks_question(std::string_view text);
 
 class IntentTagger {
  public:

@@ -57,13 +57,18 @@ std::vector<std::string> lexicon_files(const std::filesystem::path& lex_ini, con
 
 bool is_latin(char32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'); }
 
+// Slot of a trie edge key in the open-addressing table (Fibonacci hashing; the table size is a power of two).
+size_t slot_of(uint64_t key, size_t mask) { return size_t((key * 0x9E3779B97F4A7C15ull) >> 20) & mask; }
+
 }  // namespace
 
-Segmenter::Segmenter(const std::vector<std::string>& words) : kind_(1, 0) {
+Segmenter::Segmenter(const std::vector<std::string>& words)
+    : root_(kRootSpan, 0), edge_keys_(1024, 0), edge_nodes_(1024, 0), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
   for (const auto& w : words) add(w, 1);
 }
 
-Segmenter::Segmenter(const std::filesystem::path& friso_ini) : kind_(1, 0) {
+Segmenter::Segmenter(const std::filesystem::path& friso_ini)
+    : root_(kRootSpan, 0), edge_keys_(1 << 20, 0), edge_nodes_(1 << 20, 0), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
   const std::filesystem::path dir = ini_value(friso_ini, "friso.lex_dir");
   for (const auto& file : lexicon_files(dir / "friso.lex.ini", "__LEX_CJK_WORDS__")) {
     std::ifstream in(dir / file);
@@ -80,7 +85,7 @@ Segmenter::Segmenter(const std::filesystem::path& friso_ini) : kind_(1, 0) {
         const auto last = line.rfind('/');
         size_t pos = 0;
         const char32_t cp = utf8::next(word, pos);
-        char_freq_[cp] = uint32_t(std::strtoul(line.c_str() + last + 1, nullptr, 10));
+        set_rarity(cp, uint32_t(std::strtoul(line.c_str() + last + 1, nullptr, 10)));
       }
     }
   }
@@ -88,19 +93,46 @@ Segmenter::Segmenter(const std::filesystem::path& friso_ini) : kind_(1, 0) {
 
 void Segmenter::add_user_term(std::string_view term) { add(term, 2); }
 
+void Segmenter::set_rarity(char32_t cp, uint32_t frequency) {
+  if (cp < kRootSpan) rarity_[cp] = 1.0 / std::log(double(frequency) + 2.72);
+}
+
+uint32_t& Segmenter::edge(uint64_t key) {
+  if ((edge_count_ + 1) * 2 > edge_keys_.size()) {  // keep the load at most 1/2
+    std::vector<uint64_t> keys(edge_keys_.size() * 2, 0);
+    std::vector<uint32_t> nodes(keys.size(), 0);
+    for (size_t i = 0; i < edge_keys_.size(); ++i) {
+      if (!edge_keys_[i]) continue;
+      size_t s = slot_of(edge_keys_[i], keys.size() - 1);
+      while (keys[s]) s = (s + 1) & (keys.size() - 1);
+      keys[s] = edge_keys_[i];
+      nodes[s] = edge_nodes_[i];
+    }
+    edge_keys_.swap(keys);
+    edge_nodes_.swap(nodes);
+  }
+  const size_t mask = edge_keys_.size() - 1;
+  size_t s = slot_of(key, mask);
+  while (edge_keys_[s] && edge_keys_[s] != key) s = (s + 1) & mask;
+  if (!edge_keys_[s]) {
+    edge_keys_[s] = key;
+    ++edge_count_;
+  }
+  return edge_nodes_[s];
+}
+
 void Segmenter::add(std::string_view word, uint8_t kind) {
   uint32_t node = 0;
   size_t chars = 0;
   for (size_t pos = 0; pos < word.size();) {
     const char32_t cp = utf8::next(word, pos);
-    if (!utf8::is_cjk(cp) || ++chars > kMaxWordChars) return;  // only CJK words segment CJK runs
-    const uint64_t key = (uint64_t(node) << 21) | cp;
-    auto it = edges_.find(key);
-    if (it == edges_.end()) {
-      it = edges_.emplace(key, uint32_t(kind_.size())).first;
+    if (!utf8::is_cjk(cp) || cp >= kRootSpan || ++chars > kMaxWordChars) return;  // only CJK words segment CJK runs
+    uint32_t& next = node == 0 ? root_[cp] : edge((uint64_t(node) << 21) | cp);
+    if (next == 0) {
+      next = uint32_t(kind_.size());
       kind_.push_back(0);
     }
-    node = it->second;
+    node = next;
   }
   if (node == 0) return;
   if (kind_[node] == 0) ++words_;
@@ -108,8 +140,14 @@ void Segmenter::add(std::string_view word, uint8_t kind) {
 }
 
 uint32_t Segmenter::child(uint32_t node, char32_t cp) const {
-  const auto it = edges_.find((uint64_t(node) << 21) | cp);
-  return it == edges_.end() ? 0 : it->second;
+  if (cp >= kRootSpan) return 0;
+  if (node == 0) return root_[cp];
+  const uint64_t key = (uint64_t(node) << 21) | cp;
+  const size_t mask = edge_keys_.size() - 1;
+  for (size_t s = slot_of(key, mask);; s = (s + 1) & mask) {
+    if (edge_keys_[s] == key) return edge_nodes_[s];
+    if (!edge_keys_[s]) return 0;
+  }
 }
 
 void Segmenter::segment_cjk(std::string_view text, size_t begin, size_t end, std::vector<Token>& out) const {
@@ -127,8 +165,7 @@ void Segmenter::segment_cjk(std::string_view text, size_t begin, size_t end, std
   for (size_t i = n; i-- > 0;) {
     // One character alone: known characters are cheap, frequent ones cheaper.
     const uint32_t single = child(0, cps[i]);
-    const auto freq = char_freq_.find(cps[i]);
-    const double rarity = 1.0 / std::log(double(freq == char_freq_.end() ? 0 : freq->second) + 2.72);
+    const double rarity = rarity_[cps[i] < kRootSpan ? cps[i] : 0];  // rarity_[0]: a character without frequency
     cost[i] = kWordCost + (single && kind_[single] ? 0 : kUnknownCost) + rarity + cost[i + 1];
     next[i] = uint32_t(i + 1);
     kind[i] = single ? kind_[single] : 0;

@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace yuqing::processors {
@@ -50,12 +49,21 @@ class Segmenter {
   void add(std::string_view word, uint8_t kind);
   void segment_cjk(std::string_view text, size_t begin, size_t end, std::vector<Token>& out) const;
   uint32_t child(uint32_t node, char32_t cp) const;
+  uint32_t& edge(uint64_t key);  // inserts an empty slot (0) when absent
+  void set_rarity(char32_t cp, uint32_t frequency);
 
-  // Trie: edge (node << 21 | code point) -> child node; kind_[node] is 0 (no word), 1 (lexicon
-  // word) or 2 (user term).
-  std::unordered_map<uint64_t, uint32_t> edges_;
+  // Trie. The root's children are a flat array indexed by code point (every position of every text
+  // starts there); deeper edges (node << 21 | code point) -> child live in an open-addressing table
+  // with linear probing — std::unordered_map's node-per-entry layout made segmentation the hot path.
+  // kind_[node] is 0 (no word), 1 (lexicon word) or 2 (user term).
+  static constexpr char32_t kRootSpan = 0x30000;  // CJK lives below (the BMP and plane 2)
+  std::vector<uint32_t> root_;
+  std::vector<uint64_t> edge_keys_;  // 0 = empty slot (a real key has a code point > 0)
+  std::vector<uint32_t> edge_nodes_;
+  size_t edge_count_ = 0;
   std::vector<uint8_t> kind_;
-  std::unordered_map<char32_t, uint32_t> char_freq_;
+  // Cost of a single character alone, by code point: 1 / ln(frequency + 2.72) from lex-chars.lex.
+  std::vector<double> rarity_;
   size_t words_ = 0;
 };
 

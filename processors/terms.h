@@ -41,6 +41,10 @@ class TermIndex {
   };
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
   std::vector<std::string> terms_;
+  // A cheap filter ahead of the hash lookups: bit (code point & 0xFFFF) is set when some term starts
+  // with that character. Most tokens start no term, and find() skips them without hashing.
+  std::vector<bool> starts_ = std::vector<bool>(1 << 16, false);
+  size_t longest_ = 0;  // bytes
 };
 
 // Byte distance between two hits (0 when they overlap).

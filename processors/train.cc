@@ -8,7 +8,9 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "processors/sentiment.h"
 #include "processors/utf8.h"
@@ -39,6 +41,23 @@ bool split3(const std::string& line, std::string& a, std::string& b, std::string
   return true;
 }
 
+// Texts compared for leakage between the training pool and the held-out sets: whitespace removed
+// (the corpora differ in spacing around the same review).
+std::string dedup_key(std::string_view text) {
+  std::string key;
+  key.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') continue;
+    if (text.compare(i, 3, "\u3000") == 0) {
+      i += 2;
+      continue;
+    }
+    key += c;
+  }
+  return key;
+}
+
 std::string features(const std::string& text, const Normalizer& n, const Segmenter& s) {
   const std::string norm = n.normalize(text).text;
   return sentiment_features(s.segment(norm));
@@ -49,13 +68,14 @@ std::string features(const std::string& text, const Normalizer& n, const Segment
 SentimentData load_sentiment_data(const std::filesystem::path& dir) {
   SentimentData d;
   const auto root = dir / "sentiment";
+  std::vector<LabelledText> pool;
   {
     auto in = open(root / "weibo2018/train.txt");
     std::string line, id, label, text;
     while (std::getline(in, line)) {
       if (!split3(line, id, label, text) || (label != "0" && label != "1")) continue;
-      LabelledText t{label == "1", text};
-      (fnv1a(id) % 10 == 0 ? d.eval["weibo2018-heldout"] : d.train).push_back(std::move(t));
+      LabelledText t{label == "1", text, "weibo2018"};
+      (fnv1a(id) % 10 == 0 ? d.eval["weibo2018-heldout"] : pool).push_back(std::move(t));
     }
   }
   auto read_tsv_text_label = [&](const std::filesystem::path& p, std::vector<LabelledText>& out) {
@@ -65,17 +85,18 @@ SentimentData load_sentiment_data(const std::filesystem::path& dir) {
       if (tab == std::string::npos) continue;
       const std::string label = line.substr(tab + 1);
       if (label != "positive" && label != "negative") continue;
-      out.push_back({label == "positive", line.substr(0, tab)});
+      out.push_back({label == "positive", line.substr(0, tab), "chnsenticorp"});
     }
   };
-  read_tsv_text_label(root / "chnsenticorp/train.tsv", d.train);
+  read_tsv_text_label(root / "chnsenticorp/train.tsv", pool);
   read_tsv_text_label(root / "chnsenticorp/dev.tsv", d.eval["chnsenticorp-dev"]);
   {
     auto in = open(root / "weibo_senti_100k/dev.tsv");
     for (std::string line; std::getline(in, line);) {
       const auto tab = line.find('\t');
       if (tab == std::string::npos || (line.compare(0, tab, "0") != 0 && line.compare(0, tab, "1") != 0)) continue;
-      d.eval["weibo_senti_100k-dev"].push_back({line[0] == '1', line.substr(tab + 1)});
+      LabelledText t{line[0] == '1', line.substr(tab + 1), "weibo_senti_100k"};
+      (fnv1a(t.text) % 10 == 0 ? d.eval["weibo_senti_100k-heldout"] : pool).push_back(std::move(t));
     }
   }
   {
@@ -83,8 +104,21 @@ SentimentData load_sentiment_data(const std::filesystem::path& dir) {
     std::string line, cat, label, text;
     while (std::getline(in, line)) {
       if (!split3(line, cat, label, text) || (label != "0" && label != "1") || text.empty()) continue;
-      d.train.push_back({label == "1", text});
+      pool.push_back({label == "1", text, "online_shopping"});
     }
+  }
+  std::unordered_set<std::string> heldout;
+  for (const auto& [_, set] : d.eval)
+    for (const auto& t : set) heldout.insert(dedup_key(t.text));
+  for (auto& t : pool) {
+    if (heldout.count(dedup_key(t.text))) {
+      ++d.dropped_as_heldout;
+      continue;
+    }
+    if (fnv1a("validation:" + t.text) % 10 == 0)
+      d.validation[t.corpus].push_back(std::move(t));
+    else
+      d.train.push_back(std::move(t));
   }
   return d;
 }
@@ -110,18 +144,40 @@ std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& 
   const auto work = std::filesystem::temp_directory_path() / ("yuqing-train-" + std::to_string(::getpid()));
   std::filesystem::create_directories(work);
   const auto train_file = (work / "train.txt").string(), valid_file = (work / "valid.txt").string();
+  auto line = [&](const LabelledText& t) {
+    const char* label = t.label ? "__label__positive " : "__label__negative ";
+    return label + features(t.text, normalizer, segmenter) + "\n";
+  };
   {
-    std::ofstream train(train_file), valid(valid_file);
-    for (const auto& t : data.train) {
-      const std::string line = std::string(t.label ? "__label__positive " : "__label__negative ") +
-                               features(t.text, normalizer, segmenter) + "\n";
-      // The autotune validation slice comes from the training pool, never from an evaluation set.
-      (o.autotune_seconds > 0 && fnv1a(t.text) % 20 == 0 ? valid : train) << line;
-    }
+    // fastText reads its input in order and its learning rate decays to 0 over the run, so the corpora
+    // are interleaved (a fixed-seed shuffle) rather than concatenated.
+    std::vector<std::string> lines;
+    auto add = [&](const LabelledText& t) {
+      const int repeat = t.corpus.rfind("weibo", 0) == 0 ? o.weibo_repeat : 1;
+      for (int r = 0; r < repeat; ++r) lines.push_back(line(t));
+    };
+    for (const auto& t : data.train) add(t);
+    std::ofstream valid(valid_file);
+    for (const auto& [_, set] : data.validation)
+      for (const auto& t : set) {
+        if (o.validate || o.autotune_seconds > 0)  // scored, or autotune's yardstick
+          valid << line(t);
+        else
+          add(t);
+      }
+    std::mt19937 rng(o.seed);
+    for (size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[rng() % i]);
+    std::ofstream train(train_file);
+    for (const auto& l : lines) train << l;
   }
-  spdlog::info("train: {} training texts; held out: {} weibo2018, {} ChnSentiCorp dev, {} weibo_senti_100k dev",
-               data.train.size(), data.eval.at("weibo2018-heldout").size(), data.eval.at("chnsenticorp-dev").size(),
-               data.eval.at("weibo_senti_100k-dev").size());
+  size_t validation_rows = 0;
+  for (const auto& [_, set] : data.validation) validation_rows += set.size();
+  spdlog::info("train: {} training texts + {} validation texts ({}), {} dropped as copies of held-out texts; "
+               "held out: {} weibo2018, {} ChnSentiCorp dev, {} weibo_senti_100k",
+               data.train.size(), validation_rows,
+               o.validate || o.autotune_seconds > 0 ? "not trained on" : "trained on",
+               data.dropped_as_heldout, data.eval.at("weibo2018-heldout").size(),
+               data.eval.at("chnsenticorp-dev").size(), data.eval.at("weibo_senti_100k-heldout").size());
 
   fasttext::Args a;
   a.input = train_file;
@@ -162,8 +218,14 @@ std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& 
   model->saveModel(o.output.string());
   std::filesystem::remove_all(work);
 
+  std::map<std::string, std::vector<LabelledText>> scored;
+  if (o.validate) {
+    for (const auto& [corpus, set] : data.validation) scored[corpus + "-validation"] = set;
+  } else {
+    scored = data.eval;
+  }
   std::map<std::string, EvalFigures> figures;
-  for (const auto& [name, set] : data.eval) {
+  for (const auto& [name, set] : scored) {
     std::vector<int> gold, predicted;
     for (const auto& t : set) {
       std::istringstream in(features(t.text, normalizer, segmenter) + "\n");
