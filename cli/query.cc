@@ -307,12 +307,14 @@ void add_query_command(CLI::App& app, Context& ctx) {
     kw->callback([&ctx, a, q] { run_query(ctx, "keywords", *a, *q, &queries::build_keywords); });
   }
   {
-    auto* st = cmd->add_subcommand("stories", "Stories (groups of duplicate and near-duplicate documents) by size or spread.");
+    auto* st = cmd->add_subcommand("stories", "Stories (groups of duplicate and near-duplicate documents) with documents in the window, by\n"
+                                     "their documents (size) or sites (spread) in the window; first seen, first site, title, places\n"
+                                     "and issues are the whole story's.");
     auto a = std::make_shared<CommonArgs>();
     auto order = std::make_shared<std::string>("size");
     auto limit = std::make_shared<int>(20);
     add_common(st, a, "7d");
-    st->add_option("--order", *order, "size (documents) or spread (sites)")->check(CLI::IsMember({"size", "spread"}))->capture_default_str();
+    st->add_option("--order", *order, "size (distinct documents in the window) or spread (distinct sites)")->check(CLI::IsMember({"size", "spread"}))->capture_default_str();
     st->add_option("--limit", *limit, "rows")->capture_default_str();
     st->callback([&ctx, a, order, limit] {
       queries::StoriesQuery q;
