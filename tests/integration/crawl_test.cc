@@ -409,10 +409,11 @@ TEST_F(CrawlSandbox, TimeoutsAreCountedByReasonRetriedWithBackoffAndRecoveredByA
     EXPECT_EQ(h.failed, (std::map<std::string, uint64_t>{{"redirect loop", 1}, {"timeout", 1}}));
     // 429 once (Retry-After), 503 twice, the slow page twice before its third and last attempt;
     // more when a page's first answer took longer than the 1 s timeout on a loaded machine (the
-    // 4 MB page), so the exact figure comes from the server: every request beyond robots.txt and
-    // one per URL fetched was a retry.
+    // 4 MB page). Every request the server saw beyond robots.txt and one per URL fetched was a
+    // retry; a retry may also time out before the server, its threads busy with slow pages, reads
+    // it (seen once in CI: 14 retries, 13 seen), so the server's figure is a lower bound.
     EXPECT_GE(h.retries, 1u + 2u + 2u);
-    EXPECT_EQ(h.retries, server_->stats(int(k)).requests - 1 - urls_fetched(name));
+    EXPECT_GE(h.retries, server_->stats(int(k)).requests - 1 - urls_fetched(name));
     EXPECT_EQ(h.documents, truth_per_site[name] - lost.at(name));
     EXPECT_GT(h.last_success, 0);
   }
@@ -689,9 +690,9 @@ TEST_F(CrawlSandbox, CrawlCommandWritesCrawlHealthRowsAndServesMetrics) {
     EXPECT_EQ(json_uint(row["not_modified"]), 0u);
     EXPECT_EQ(json_uint(row["documents"]), truth_per_site[name] - lost.at(name));
     EXPECT_EQ(json_uint(row["dated"]), truth_per_site[name] - lost.at(name)) << "every sandbox document has a date";
-    // 429 once, 503 twice, the slow page twice, and any other retry the server saw (see above).
+    // 429 once, 503 twice, the slow page twice, and at least every other retry the server saw (see above).
     EXPECT_GE(json_uint(row["retries"]), 5u);
-    EXPECT_EQ(json_uint(row["retries"]), server_->stats(int(k)).requests - 1 - urls_fetched(name));
+    EXPECT_GE(json_uint(row["retries"]), server_->stats(int(k)).requests - 1 - urls_fetched(name));
     EXPECT_EQ(json_uint(row["failed"]), 2u);
     EXPECT_EQ(row["failed_reasons"], nlohmann::json::array({"redirect loop", "timeout"}));
     ASSERT_EQ(row["failed_counts"].size(), 2u);
