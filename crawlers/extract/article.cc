@@ -705,7 +705,7 @@ std::string meta_value(const PageMeta& m, std::initializer_list<const char*> key
 }
 
 struct JsonLdArticle {
-  std::string headline, date_published, author, publisher;
+  std::string headline, date_published, date_modified, author, publisher;
 };
 
 std::string json_name(const nlohmann::json& v) {
@@ -742,6 +742,7 @@ void scan_json_ld(const nlohmann::json& j, JsonLdArticle& a) {
   take(a.headline, "headline");
   take(a.date_published, "datePublished");
   take(a.date_published, "dateCreated");
+  take(a.date_modified, "dateModified");
   take(a.author, "author");
   take(a.publisher, "publisher");
 }
@@ -781,13 +782,12 @@ std::string after_label(std::string_view text, std::initializer_list<std::string
   return {};
 }
 
-std::optional<UnixSeconds> date_after_label(std::string_view text, std::optional<UnixSeconds> now) {
+std::optional<UnixSeconds> date_after_label(std::string_view text, const DateReference& ref) {
   for (std::string_view label : {"发布时间", "发布日期", "发表时间", "发稿时间", "发表于", "发布于", "时间：", "日期：",
                                  "时间:", "日期:", "Published", "published"}) {
     for (size_t at = text.find(label); at != std::string_view::npos; at = text.find(label, at + 1)) {
       const std::string_view window = text.substr(at + label.size(), 48);
-      const auto t = now ? find_datetime(window, *now) : find_datetime(window);
-      if (t) return t;
+      if (const auto t = find_datetime(window, ref)) return t;
     }
   }
   return std::nullopt;
@@ -807,7 +807,34 @@ std::optional<UnixSeconds> date_in_scripts(std::string_view scripts) {
       if (auto t = find_datetime(window)) return t;
     }
   }
+  // WeChat-style `var ct = "1581517074"`: a short name, so only as a whole identifier holding
+  // Unix seconds.
+  for (std::string_view key : {"ct"}) {
+    for (size_t at = scripts.find(key); at != std::string_view::npos; at = scripts.find(key, at + 1)) {
+      if (at > 0 && (std::isalnum(static_cast<unsigned char>(scripts[at - 1])) || scripts[at - 1] == '_' ||
+                     scripts[at - 1] == '$' || scripts[at - 1] == '.'))
+        continue;
+      size_t i = at + key.size();
+      while (i < scripts.size() && (scripts[i] == '"' || scripts[i] == '\'' || scripts[i] == ' ')) ++i;
+      if (i >= scripts.size() || (scripts[i] != ':' && scripts[i] != '=')) continue;
+      ++i;
+      while (i < scripts.size() && (scripts[i] == '"' || scripts[i] == '\'' || scripts[i] == ' ')) ++i;
+      size_t end = i;
+      while (end < scripts.size() && std::isdigit(static_cast<unsigned char>(scripts[end]))) ++end;
+      if (end - i != 10 || (end < scripts.size() && std::isalpha(static_cast<unsigned char>(scripts[end])))) continue;
+      if (auto t = parse_datetime_value(scripts.substr(i, 10))) return t;
+    }
+  }
   return std::nullopt;
+}
+
+// The page's own modification time (meta or JSON-LD), an upper bound for its publish time.
+std::optional<UnixSeconds> modified_time(const PageMeta& m, const JsonLdArticle& ld) {
+  if (!ld.date_modified.empty())
+    if (auto t = parse_datetime_value(ld.date_modified)) return t;
+  const std::string v = meta_value(m, {"article:modified_time", "og:updated_time", "datemodified", "dateupdate",
+                                       "dateupdated", "last-modified", "lastmodified"});
+  return v.empty() ? std::nullopt : parse_datetime_value(v);
 }
 
 std::optional<UnixSeconds> date_from_url(std::string_view url) {
@@ -966,7 +993,9 @@ ExtractedArticle extract_article(const HtmlDocument& page, std::string_view url,
   const auto body_at = a.text.empty() ? std::string::npos : all_text.find(a.text.substr(0, std::min<size_t>(a.text.find('\n'), 60)));
   const std::string_view before_body = std::string_view(all_text).substr(0, body_at == std::string::npos ? all_text.size() : body_at);
   const auto now = options.fetched_at;
-  auto free_date = [&](std::string_view text) { return now ? find_datetime(text, *now) : find_datetime(text); };
+  // Yearless dates take their year from the page's modification time (or the fetch time).
+  const DateReference ref{now, modified_time(m, ld)};
+  auto free_date = [&](std::string_view text) { return find_datetime(text, ref); };
 
   // Publish time, most explicit evidence first.
   if (!rules.time_selector.empty()) {
@@ -990,14 +1019,14 @@ ExtractedArticle extract_article(const HtmlDocument& page, std::string_view url,
   }
   for (const std::string& v : m.published_props)
     if (!a.published_at) a.published_at = parse_datetime_value(v);
-  if (!a.published_at) a.published_at = date_after_label(before_body, now);
+  if (!a.published_at) a.published_at = date_after_label(before_body, ref);
   if (!a.published_at) a.published_at = date_in_scripts(m.script_text);
   for (const std::string& v : m.time_attrs)
     if (!a.published_at) a.published_at = parse_datetime_value(v);
   if (!a.published_at) a.published_at = free_date(before_body);
   for (const std::string& v : m.time_texts)
     if (!a.published_at) a.published_at = parse_datetime_value(v);
-  if (!a.published_at) a.published_at = date_after_label(all_text, now);
+  if (!a.published_at) a.published_at = date_after_label(all_text, ref);
   if (!a.published_at) a.published_at = free_date(std::string_view(a.text).substr(0, 300));
   if (!a.published_at) a.published_at = date_from_url(url);
 

@@ -21,7 +21,10 @@
 //  4. The text keeps paragraphs on separate lines; the headline (h1) and lines that are pure
 //     boilerplate (copyright, 责任编辑, share prompts) are dropped.
 // Metadata: JSON-LD (Article types, @graph) → <meta> tags → itemprop/<time> → Chinese labels in
-// the text (发布时间：, 来源：, 作者：, 记者) → first date before the body.
+// the text (发布时间：, 来源：, 作者：, 记者) → page-script variables (pubtime, WeChat's Unix `ct`)
+// → first date before the body. A yearless date ("10-08 12:00") takes the latest year that puts
+// it no later than a day after the page's own modification time (meta dateModified/dateUpdate,
+// article:modified_time, JSON-LD dateModified) or the fetch time, whichever is earlier.
 #pragma once
 
 #include <optional>
@@ -52,8 +55,9 @@ struct ExtractRules {
 
 struct ExtractOptions {
   ExtractRules rules;
-  // Reference for relative times ("3小时前", "昨天 10:30") and yearless dates; without it those
-  // forms are ignored rather than resolved against the wall clock (re-runs stay reproducible).
+  // Reference for relative times ("3小时前", "昨天 10:30") and yearless dates; without it relative
+  // forms are ignored rather than resolved against the wall clock (re-runs stay reproducible),
+  // and yearless ones resolve only against the page's own modification time, if it has one.
   std::optional<UnixSeconds> fetched_at;
   bool find_comments = true;
 };

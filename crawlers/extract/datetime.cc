@@ -1,5 +1,6 @@
 #include "crawlers/extract/datetime.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <initializer_list>
@@ -56,6 +57,20 @@ class Scanner {
     if (j == i_ || (j < s_.size() && is_digit(s_[j]))) return std::nullopt;
     i_ = j;
     return v;
+  }
+  // A day: 1-2 digits, or exactly two glued to a two-digit clock ("0812:00", the text of two
+  // adjacent elements joined without a space); `glued` says which.
+  std::optional<int> day(bool& glued) {
+    glued = false;
+    if (auto d = number(2)) return d;
+    if (i_ + 4 < s_.size() && is_digit(s_[i_]) && is_digit(s_[i_ + 1]) && is_digit(s_[i_ + 2]) && is_digit(s_[i_ + 3]) &&
+        (s_[i_ + 4] == ':' || s_.substr(i_ + 4, 3) == "：")) {
+      glued = true;
+      const int d = (s_[i_] - '0') * 10 + (s_[i_ + 1] - '0');
+      i_ += 2;
+      return d;
+    }
+    return std::nullopt;
   }
   std::string_view word() {
     size_t j = i_;
@@ -144,10 +159,14 @@ std::optional<UnixSeconds> numeric_date(Scanner& sc) {
   static constexpr std::array<std::string_view, 4> kSecond = {"-", "/", ".", "月"};
   if (!sc.eat(kSecond[size_t(sep - 1)])) return std::nullopt;
   sc.spaces();
-  const auto day = sc.number(2);
+  bool glued = false;
+  const auto day = sc.day(glued);
   if (!day) return std::nullopt;
-  if (sep == 4) sc.eat_any({"日", "号"});
-  return to_unix(*year, *month, *day, read_clock(sc));
+  if (sep == 4 && !glued) sc.eat_any({"日", "号"});
+  const size_t before_clock = sc.pos();
+  const Clock clock = read_clock(sc);
+  if (glued && sc.pos() == before_clock) return std::nullopt;  // "20220618" pieces, not a date and a clock
+  return to_unix(*year, *month, *day, clock);
 }
 
 int month_from_name(std::string_view w) {
@@ -166,7 +185,20 @@ int month_from_name(std::string_view w) {
   return 0;
 }
 
-// "June 18, 2022" / "Jun. 18 2022" at a word start.
+bool is_weekday_name(std::string_view w) {
+  static constexpr std::array<std::string_view, 7> kNames = {"monday", "tuesday", "wednesday", "thursday",
+                                                             "friday", "saturday", "sunday"};
+  if (w.size() < 3) return false;
+  for (std::string_view name : kNames) {
+    if (w.size() != 3 && w.size() != name.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < w.size() && same; ++k) same = std::tolower(static_cast<unsigned char>(w[k])) == name[k];
+    if (same) return true;
+  }
+  return false;
+}
+
+// "June 18, 2022" / "Jun. 18 2022" / "Jun 18 Sat 2022" at a word start.
 std::optional<UnixSeconds> english_month_first(Scanner& sc) {
   const int month = month_from_name(sc.word());
   if (!month) return std::nullopt;
@@ -177,6 +209,15 @@ std::optional<UnixSeconds> english_month_first(Scanner& sc) {
   sc.eat_any({"st", "nd", "rd", "th"});
   sc.eat(",");
   sc.spaces();
+  // A weekday between the day and the year (blog headers: "Dec 28 Sat 2013").
+  const size_t before_weekday = sc.pos();
+  if (is_weekday_name(sc.word())) {
+    sc.eat(".");
+    sc.eat(",");
+    sc.spaces();
+  } else {
+    sc.set(before_weekday);
+  }
   const auto year = sc.number(4);
   if (!year) return std::nullopt;
   return to_unix(*year, month, *day, Clock{});
@@ -211,22 +252,23 @@ void civil_from_unix(UnixSeconds t, int& year, int& month, int& day) {
 }
 
 // "6月18日 10:30" or "06-18 10:30" (the latter only with a time: bare "06-18" is too often a
-// score or a range).
-std::optional<UnixSeconds> yearless_date(Scanner& sc, UnixSeconds now) {
+// score or a range); the year is the latest that puts the day not after `bound` + 1 day.
+std::optional<UnixSeconds> yearless_date(Scanner& sc, UnixSeconds bound) {
   const auto month = sc.number(2);
   if (!month) return std::nullopt;
   const int sep = sc.eat_any({"月", "-", "/"});
   if (!sep) return std::nullopt;
-  const auto day = sc.number(2);
+  bool glued = false;
+  const auto day = sc.day(glued);
   if (!day) return std::nullopt;
-  if (sep == 1 && !sc.eat_any({"日", "号"})) return std::nullopt;
+  if (sep == 1 && (glued || !sc.eat_any({"日", "号"}))) return std::nullopt;
   const size_t before_clock = sc.pos();
   const Clock clock = read_clock(sc);
   if (sep != 1 && sc.pos() == before_clock) return std::nullopt;
   int year = 0, m = 0, d = 0;
-  civil_from_unix(now, year, m, d);
+  civil_from_unix(bound, year, m, d);
   auto t = to_unix(year, *month, *day, clock);
-  if (t && *t > now + 86400) t = to_unix(year - 1, *month, *day, clock);
+  if (t && *t > bound + 86400) t = to_unix(year - 1, *month, *day, clock);
   return t;
 }
 
@@ -261,7 +303,10 @@ std::optional<UnixSeconds> relative_time(Scanner& sc, UnixSeconds now) {
   return now - UnixSeconds(*n) * seconds;
 }
 
-std::optional<UnixSeconds> scan(std::string_view text, std::optional<UnixSeconds> now) {
+std::optional<UnixSeconds> scan(std::string_view text, const DateReference& ref) {
+  const std::optional<UnixSeconds> now = ref.now;
+  std::optional<UnixSeconds> bound = ref.latest ? ref.latest : now;
+  if (ref.latest && now) bound = std::min(*ref.latest, *now);
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const bool word_start = i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]));
@@ -270,9 +315,11 @@ std::optional<UnixSeconds> scan(std::string_view text, std::optional<UnixSeconds
       if (auto t = numeric_date(sc)) return t;
       sc.set(i);
       if (auto t = english_day_first(sc)) return t;
-      if (now) {
+      if (bound) {
         sc.set(i);
-        if (auto t = yearless_date(sc, *now)) return t;
+        if (auto t = yearless_date(sc, *bound)) return t;
+      }
+      if (now) {
         sc.set(i);
         if (auto t = relative_time(sc, *now)) return t;
       }
@@ -289,9 +336,11 @@ std::optional<UnixSeconds> scan(std::string_view text, std::optional<UnixSeconds
 
 }  // namespace
 
-std::optional<UnixSeconds> find_datetime(std::string_view text) { return scan(text, std::nullopt); }
+std::optional<UnixSeconds> find_datetime(std::string_view text) { return scan(text, DateReference{}); }
 
-std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now) { return scan(text, now); }
+std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now) { return scan(text, DateReference{now, {}}); }
+
+std::optional<UnixSeconds> find_datetime(std::string_view text, const DateReference& ref) { return scan(text, ref); }
 
 std::optional<UnixSeconds> parse_datetime_value(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\n' || value.front() == '\t')) value.remove_prefix(1);

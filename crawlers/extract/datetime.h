@@ -6,12 +6,15 @@
 //
 // Forms recognised (spaces between parts are allowed, full-width colons too):
 //   absolute   2022年6月18日 10:30[:05]   2022-06-18T10:30:00+08:00   2022/6/18   2022.06.18 10:30
-//              June 18, 2022 / 18 June 2022 / Jun. 18, 2022 (English month names; date only)
-//   yearless   6月18日 10:30   06-18 10:30   (needs `now`: the most recent such day not after
-//              now + 1 day, so a January page that says 12月31日 means last year)
+//              June 18, 2022 / 18 June 2022 / Jun. 18, 2022 / Jun 18 Sat 2022 (English month
+//              names, a weekday name may sit between the day and the year; date only)
+//   yearless   6月18日 10:30   06-18 10:30   (needs a reference: the most recent such day not
+//              after reference + 1 day, so a January page that says 12月31日 means last year)
 //   relative   刚刚  5分钟前  3小时前  2天前  昨天 10:30  前天 08:00  今天 09:15  3 hours ago
 //              (needs `now`: relative to the fetch time, never to the clock)
 // Digits in the middle of a longer number (a phone number, an id) are not taken as a year.
+// A two-digit day glued to a two-digit clock ("10-0812:00", the text of <span>10-08</span>
+// <span>12:00</span> joined) is read as the day and the clock.
 #pragma once
 
 #include <optional>
@@ -28,6 +31,19 @@ std::optional<UnixSeconds> find_datetime(std::string_view text);
 // The first date-time of any form above in `text`; relative and yearless forms resolve against
 // `now` (the fetch time).
 std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now);
+
+// References for the forms that need one.
+struct DateReference {
+  // The fetch time: relative forms ("昨天", "3小时前") and, without `latest`, yearless ones.
+  std::optional<UnixSeconds> now;
+  // An upper bound for the publish time known from the page itself (its modification time):
+  // yearless dates take the most recent year that is not after it (nor after `now`).
+  std::optional<UnixSeconds> latest;
+};
+
+// The first date-time of any form above in `text`, each form resolved against what `ref` has
+// (a form whose reference is missing is skipped).
+std::optional<UnixSeconds> find_datetime(std::string_view text, const DateReference& ref);
 
 // A machine-readable value from a meta tag, JSON-LD or <time datetime>: ISO 8601 first (any
 // offset, "Z", date only), then the free-text forms above; also Unix seconds/milliseconds.

@@ -69,6 +69,38 @@ TEST(ExtractDates, RelativeAndYearlessNeedTheFetchTime) {
   EXPECT_FALSE(find_datetime("比分 06-17", now));
 }
 
+TEST(ExtractDates, EnglishWeekdayBetweenDayAndYear) {
+  EXPECT_EQ(find_datetime("Dec 28 Sat 2013 00:28"), find_datetime("2013-12-28"));
+  EXPECT_EQ(find_datetime("December 28, Saturday, 2013"), find_datetime("2013-12-28"));
+  EXPECT_EQ(find_datetime("Jun 18 Sat. 2022"), find_datetime("2022-06-18"));
+  EXPECT_FALSE(find_datetime("Dec 28 Sale 2013"));
+  EXPECT_FALSE(find_datetime("Dec 28 Sat"));
+}
+
+TEST(ExtractDates, ADayGluedToItsClock) {
+  // The text of <span>2022-06-18</span><span>10:30</span> joined without a space.
+  EXPECT_EQ(find_datetime("2022-06-1810:30"), k20220618_1030);
+  EXPECT_EQ(find_datetime("06-1810:30", k20220618_1030 + 3600), k20220618_1030);
+  EXPECT_FALSE(find_datetime("06-1810", k20220618_1030));
+  EXPECT_FALSE(find_datetime("编号 2022-06-181030"));
+}
+
+TEST(ExtractDates, YearlessDatesTakeTheYearFromTheLatestBound) {
+  // The page says it was modified 2019-10-08 12:00:57: "10-08 12:00" is that year's, whenever
+  // the page is read (no fetch time at all, or one years later).
+  const UnixSeconds modified = *find_datetime("2019-10-08 12:00:57");
+  const auto expected = find_datetime("2019-10-08 12:00");
+  EXPECT_EQ(find_datetime("发布时间：10-08 12:00", DateReference{std::nullopt, modified}), expected);
+  EXPECT_EQ(find_datetime("发布时间：10-08 12:00", DateReference{*find_datetime("2026-11-29"), modified}), expected);
+  // A January modification puts 12月31日 in the year before.
+  EXPECT_EQ(find_datetime("12月31日", DateReference{std::nullopt, *find_datetime("2020-01-02")}), find_datetime("2019-12-31"));
+  // The bound is the earlier of the two; relative forms still need the fetch time.
+  EXPECT_EQ(find_datetime("10-09 08:00", DateReference{*find_datetime("2019-10-08 20:00"), *find_datetime("2020-01-01")}),
+            find_datetime("2019-10-09 08:00"));
+  EXPECT_FALSE(find_datetime("昨天", DateReference{std::nullopt, modified}));
+  EXPECT_FALSE(find_datetime("10-08 12:00", DateReference{}));
+}
+
 TEST(ExtractSelector, ParsesTheSubsetAndRejectsTheRest) {
   const HtmlDocument page(R"(<div id="main" class="a b"><p class="x">1</p><span><p class="x y">2</p></span></div>
     <p data-k="pub-time">3</p>)");
@@ -120,6 +152,28 @@ TEST(Extract, DateFromScriptVariablesAndUrl) {
   EXPECT_EQ(extract_article(bare, "http://x.cn/art/2022/6/18/").published_at, std::nullopt);
   EXPECT_EQ(extract_article(bare, "http://x.cn/art/2022/06/18/a.html").published_at, find_datetime("2022-06-18"));
   EXPECT_EQ(extract_article(bare, "http://x.cn/c/t20220618_123.html").published_at, find_datetime("2022-06-18"));
+}
+
+TEST(Extract, YearlessBylineTakesItsYearFromTheModificationTime) {
+  const HtmlDocument page(R"(<html><head><meta itemprop="dateUpdate" content="2019-10-08 12:00:57"></head><body>
+    <h1>标题</h1><div class="article-source"><span class="date">发布时间：10-08</span><span class="time">12:00</span></div>
+    <div class="article"><p>正文第一段，内容足够长，说明事情的经过。</p><p>正文第二段，继续说明，并给出结论。</p></div>
+    <div class="recommend"><span>09-30 22:46</span></div></body></html>)");
+  EXPECT_EQ(extract_article(page, "http://x/").published_at, find_datetime("2019-10-08 12:00"));
+  ExtractOptions later;
+  later.fetched_at = *find_datetime("2026-11-29 10:00");
+  EXPECT_EQ(extract_article(page, "http://x/", later).published_at, find_datetime("2019-10-08 12:00"));
+}
+
+TEST(Extract, UnixSecondsInAScriptVariableCt) {
+  const HtmlDocument page(R"(<html><head><script>var select = "1"; var ct = "1655519400"; var svr_time = "1655600000" * 1;
+    </script></head><body><em id="publish_time">昨天</em>
+    <div><p>正文没有日期，只有内容。正文没有日期，只有内容。</p></div></body></html>)");
+  EXPECT_EQ(extract_article(page, "http://x/").published_at, k20220618_1030);
+  // Only a whole identifier holding ten digits.
+  const HtmlDocument other(R"(<html><head><script>var select = "1655519400"; var ct = "abc"; o.ct = 1655519400;</script>
+    </head><body><p>正文没有日期，只有内容。正文没有日期，只有内容。</p></body></html>)");
+  EXPECT_EQ(extract_article(other, "http://x/").published_at, std::nullopt);
 }
 
 TEST(Extract, RulesOverrideTheGenericResult) {
