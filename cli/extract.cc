@@ -1,6 +1,5 @@
 // `yuqing extract`: the crawler's decoding and article extraction applied to one saved page, for
 // people checking a site and for the extraction benchmark (tests/eval/extraction/).
-#include <zlib.h>
 
 #include <fstream>
 #include <iostream>
@@ -8,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/gzip.h"
 #include "cli/command.h"
 #include "crawlers/charset.h"
 #include "crawlers/extract/article.h"
@@ -15,23 +15,7 @@
 namespace yuqing::cli {
 namespace {
 
-// gzip (.html.gz as saved by benchmarks and `curl --compressed -o`), detected by its magic bytes.
-bool gunzip(const std::string& in, std::string& out) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return false;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = uInt(in.size());
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - zs.avail_out);
-  }
-  inflateEnd(&zs);
-  return rc == Z_STREAM_END;
-}
+constexpr size_t kMaxPageBytes = size_t(256) << 20;
 
 nlohmann::json time_or_null(const std::optional<UnixSeconds>& t) {
   return t ? nlohmann::json(format_iso8601(*t)) : nlohmann::json(nullptr);
@@ -57,13 +41,13 @@ int run_extract(const ExtractArgs& args) {
     }
     raw.assign(std::istreambuf_iterator<char>(in), {});
   }
-  if (raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0x1f && static_cast<unsigned char>(raw[1]) == 0x8b) {
-    std::string plain;
-    if (!gunzip(raw, plain)) {
-      std::cerr << "extract: " << args.file << " is not a valid gzip stream\n";
+  if (is_gzip(raw)) {  // .html.gz as saved by benchmarks and `curl --compressed -o`
+    auto plain = gunzip(raw, kMaxPageBytes);
+    if (!plain) {
+      std::cerr << "extract: " << args.file << " is not a valid gzip stream (or inflates beyond 256 MiB)\n";
       return 1;
     }
-    raw = std::move(plain);
+    raw = std::move(*plain);
   }
   crawlers::ExtractOptions options;
   options.rules = args.rules;

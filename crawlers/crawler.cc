@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "core/gzip.h"
 #include "core/shutdown.h"
 #include "crawlers/charset.h"
 #include "crawlers/discover.h"

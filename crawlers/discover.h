@@ -5,7 +5,6 @@
 // well-formed, and all we need are the links.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +22,8 @@ struct SitemapLinks {
 SitemapLinks sitemap_links(std::string_view xml);
 
 // Sitemaps may be gzip files (sitemap.xml.gz, sitemaps.org): served as application/x-gzip rather
-// than with Content-Encoding, so the transport leaves them compressed. is_gzip() looks at the
-// magic bytes; gunzip() inflates one or more concatenated gzip members, nullopt when the data is
-// corrupt, truncated or would exceed `max_bytes` once inflated (a gzip bomb).
-bool is_gzip(std::string_view data);
-std::optional<std::string> gunzip(std::string_view data, size_t max_bytes);
+// than with Content-Encoding, so the transport leaves them compressed; the crawl inflates them
+// with core/gzip.h before reading the links.
 
 // Undoes XML escaping (&amp; &lt; &gt; &quot; &apos; &#N; &#xN;) and a CDATA wrapper; trims.
 std::string xml_text(std::string_view raw);

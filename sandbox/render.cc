@@ -6,7 +6,6 @@
 #include <unicode/ustring.h>
 
 #include <nlohmann/json.hpp>
-#include <zlib.h>
 
 #include <algorithm>
 #include <functional>
@@ -14,6 +13,7 @@
 #include <optional>
 #include <regex>
 
+#include "core/gzip.h"
 #include "core/hash.h"
 #include "sandbox/phrases.h"
 #include "sandbox/web.h"
@@ -124,21 +124,6 @@ const std::vector<std::string>& SandboxWeb::disallowed_prefixes(int site) {
 }
 
 namespace {
-
-// gzip as a static .gz file would hold it (zlib's header: no name, mtime 0), so bytes are stable.
-std::string gzip(const std::string& data) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, uLong(data.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = uInt(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 // A news sitemap lists the news of the last two days (Google's rule for news sitemaps).
 constexpr UnixSeconds kNewsSitemapWindow = 2 * 86400;
@@ -362,7 +347,7 @@ class Renderer {
               "</news:publication_date><news:title>" + esc(doc(i).title) + "</news:title></news:news></url>\n";
       last = std::max(last, doc(i).published_at);
     }
-    return {200, "application/x-gzip", gzip(body + "</urlset>\n"), last, {}, {}};
+    return {200, "application/x-gzip", gzip(body + "</urlset>\n", 9), last, {}, {}};
   }
 
   // local-news (GBK) --------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 #include "storage/clickhouse/client.h"
 
 #include <curl/curl.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <memory>
+
+#include "core/gzip.h"
 
 namespace yuqing::clickhouse {
 namespace {
@@ -43,22 +44,6 @@ Status from_curl(CURLcode code, const std::string& url) {
 }
 
 }  // namespace
-
-bool gzip(std::string_view data, std::string& out) {
-  z_stream z{};
-  // 15 + 16: a gzip (not zlib) wrapper, which is what Content-Encoding: gzip means. Level 1: the
-  // sink is CPU-bound long before the network is, and text compresses ~4x even at level 1.
-  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
-  out.resize(deflateBound(&z, uLong(data.size())) + 32);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = uInt(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = uInt(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return rc == Z_STREAM_END;
-}
 
 int parse_error_code(std::string_view body) {
   const auto pos = body.find("Code: ");
@@ -147,8 +132,13 @@ Response Client::execute(std::string_view statement, std::string_view data) {
     body.assign(statement);
   } else {
     url += "&query=" + url_encode(curl, statement);
-    if (!(options_.compress && data.size() >= kCompressFromBytes && gzip(data, body))) body.assign(data);
-    else headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    // Level 1: the sink is CPU-bound long before the network is, and text compresses ~4x even so.
+    if (options_.compress && data.size() >= kCompressFromBytes) {
+      body = gzip(data, 1);
+      headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    } else {
+      body.assign(data);
+    }
   }
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers, &curl_slist_free_all);
   if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

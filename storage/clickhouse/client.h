@@ -53,8 +53,6 @@ class Client {
 Status classify_clickhouse_error(int code, const std::string& message);
 // Extracts N from "Code: N, e.displayText() = ..." (0 when absent).
 int parse_error_code(std::string_view body);
-// gzip-compresses `data` into `out` (exposed for tests); false if zlib fails.
-bool gzip(std::string_view data, std::string& out);
 // 'text' quoted as a ClickHouse string literal (backslash and quote escaped).
 std::string quote(std::string_view text);
 

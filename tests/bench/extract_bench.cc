@@ -5,7 +5,6 @@
 // input. Run from the repo root (data: $YUQING_SHARED_DATA, else ../shared/data):
 //   build/tests/bench_extract --benchmark_min_time=2
 #include <benchmark/benchmark.h>
-#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/gzip.h"
 #include "crawlers/charset.h"
 #include "crawlers/extract/article.h"
 
@@ -29,24 +29,6 @@ std::string read_all(const fs::path& p) {
   return ss.str();
 }
 
-std::string gunzip(const std::string& in) {
-  z_stream zs{};
-  inflateInit2(&zs, 16 + MAX_WBITS);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = uInt(in.size());
-  std::string out;
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - zs.avail_out);
-  }
-  inflateEnd(&zs);
-  return out;
-}
-
 std::string crawlers_decode(const std::string& raw) { return yuqing::crawlers::decode_to_utf8(raw).utf8; }
 
 fs::path data_dir() {
@@ -59,7 +41,7 @@ std::vector<std::string> load(const std::string& corpus) {
   const fs::path root = data_dir() / "extraction";
   if (corpus == "scrapinghub") {
     for (const auto& e : fs::directory_iterator(root / "scrapinghub" / "html"))
-      pages.push_back(crawlers_decode(gunzip(read_all(e.path()))));
+      pages.push_back(crawlers_decode(yuqing::gunzip(read_all(e.path()), size_t(1) << 30).value_or("")));
   } else {
     for (const auto& site : fs::directory_iterator(root / "gne" / "tests"))
       for (const auto& e : fs::directory_iterator(site.path()))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/gzip.h"
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
 #include "storage/clickhouse/sink.h"
@@ -34,9 +35,10 @@ TEST(ClickHouseSql, QuoteEscapesQuotesAndBackslashes) {
 TEST(ClickHouseHttp, GzipBodiesRoundTrip) {
   std::string text;
   for (int i = 0; i < 2000; ++i) text += "{\"id\": \"" + std::to_string(i) + "\", \"text\": \"老旧小区改造\"}\n";
-  std::string packed;
-  ASSERT_TRUE(gzip(text, packed));
+  const std::string packed = gzip(text, 1);  // the client's level
   EXPECT_LT(packed.size(), text.size() / 4);
+  EXPECT_EQ(gunzip(packed, text.size()), text);
+  EXPECT_EQ(gunzip(packed, text.size() - 1), std::nullopt) << "beyond the limit";
   ASSERT_GE(packed.size(), 18u);
   EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);  // gzip magic, as Content-Encoding: gzip requires
   EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
