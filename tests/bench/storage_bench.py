@@ -23,25 +23,14 @@ import time
 import urllib.parse
 import urllib.request
 import base64
-import venv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CACHE = os.environ.get("YUQING_CACHE", os.path.expanduser("~/.cache/yuqing"))
-VENV = os.path.join(CACHE, "chdb-venv")
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from venv_reexec import run_inside  # noqa: E402
+
 BROKERS = os.environ.get("YUQING_KAFKA_BROKERS", "127.0.0.1:19092")
 CH_URL = os.environ.get("YUQING_CLICKHOUSE_URL", "http://127.0.0.1:18123")
 PASSWORD = os.environ.get("YUQING_CLICKHOUSE_PASSWORD") or open(os.path.join(ROOT, "var/secrets/clickhouse.password")).read().strip()
-
-
-def ensure_venv():
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(python):
-        venv.create(VENV, with_pip=True)
-    if subprocess.run([python, "-c", "import confluent_kafka"], capture_output=True).returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "confluent-kafka"], check=True)
-    os.execv(python, [python] + sys.argv)
 
 
 def ch(sql, data=None, database="default", raw=False, headers=None):
@@ -182,21 +171,16 @@ def run_ingest(yuqing, m, stamp):
     ch("INSERT INTO documents FORMAT RowBinary", data=rows, database=lim)
     results["limit_one_insert"] = time.monotonic() - t
     assert int(ch("SELECT uniqExact(id) FROM documents", database=lim)) == m
-    batches = [ch(f"SELECT * FROM documents ORDER BY id LIMIT {k}, 5000 FORMAT RowBinary", database=db, raw=True)
-               for k in range(0, m, 5000)]
-    ch("TRUNCATE TABLE documents", database=lim)
-    t = time.monotonic()
-    for b in batches:
-        ch("INSERT INTO documents FORMAT RowBinary", data=b, database=lim)
-    results["limit_batches"] = time.monotonic() - t
-    # The same batches as JSONEachRow: what the sink's wire format costs ClickHouse by itself.
-    batches = [ch(f"SELECT * FROM documents ORDER BY id LIMIT {k}, 5000 FORMAT JSONEachRow", database=db, raw=True)
-               for k in range(0, m, 5000)]
-    ch("TRUNCATE TABLE documents", database=lim)
-    t = time.monotonic()
-    for b in batches:
-        ch("INSERT INTO documents FORMAT JSONEachRow", data=b, database=lim)
-    results["limit_json_batches"] = time.monotonic() - t
+    # The sink's batch size in RowBinary, and in JSONEachRow: what the sink's wire format costs
+    # ClickHouse by itself.
+    for fmt, key in (("RowBinary", "limit_batches"), ("JSONEachRow", "limit_json_batches")):
+        batches = [ch(f"SELECT * FROM documents ORDER BY id LIMIT {k}, 5000 FORMAT {fmt}", database=db, raw=True)
+                   for k in range(0, m, 5000)]
+        ch("TRUNCATE TABLE documents", database=lim)
+        t = time.monotonic()
+        for b in batches:
+            ch(f"INSERT INTO documents FORMAT {fmt}", data=b, database=lim)
+        results[key] = time.monotonic() - t
     del batches
 
     # The peer: ClickHouse's Kafka engine (the version of the server) reading the same topic.
@@ -311,7 +295,7 @@ def bench_queries(build, n):
 
 
 def main():
-    ensure_venv()
+    run_inside("confluent_kafka", "confluent-kafka")
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("--documents", type=int, default=200_000)

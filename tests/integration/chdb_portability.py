@@ -16,23 +16,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import venv
 
-CACHE = os.environ.get("YUQING_CACHE", os.path.expanduser("~/.cache/yuqing"))
-VENV = os.path.join(CACHE, "chdb-venv")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from venv_reexec import run_inside  # noqa: E402
+
 CHDB_VERSION = "4.4.0"
-
-
-def ensure_chdb():
-    """Re-executes this script inside a virtualenv that has chDB."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(python):
-        venv.create(VENV, with_pip=True)
-    if subprocess.run([python, "-c", "import chdb"], capture_output=True).returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", f"chdb=={CHDB_VERSION}"], check=True)
-    os.execv(python, [python] + sys.argv)
 
 
 def yuqing(binary, *args):
@@ -92,7 +80,7 @@ def dataset():
 
 
 def main():
-    ensure_chdb()
+    run_inside("chdb", f"chdb=={CHDB_VERSION}")
     from chdb import session  # noqa: E402 (inside the virtualenv)
 
     binary = sys.argv[1]
