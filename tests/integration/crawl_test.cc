@@ -149,6 +149,18 @@ class CrawlSandbox : public ::testing::Test {
     return out;
   }
 
+  // Every URL state the crawl committed, across the sources' frontier files in state_dir.
+  std::map<std::string, crawlers::UrlState> saved_frontier() const {
+    std::map<std::string, crawlers::UrlState> out;
+    for (const auto& entry : fs::directory_iterator(config_.crawler.state_dir)) {
+      if (entry.path().extension() != ".state") continue;
+      crawlers::Frontier f(entry.path());
+      EXPECT_TRUE(f.load()) << entry.path();
+      for (const auto& [url, st] : f.urls()) out[url] = st;
+    }
+    return out;
+  }
+
   // URLs of the source the persisted frontier says were fetched (any outcome).
   uint64_t urls_fetched(const std::string& source) const {
     crawlers::Frontier f(fs::path(config_.crawler.state_dir) / (source + ".state"));
@@ -551,29 +563,18 @@ TEST_F(CrawlSandbox, SigkillInTheMiddleThenRestartMissesNothingAndRefetchesNothi
 
   run(true);
   // What the killed crawl had committed: URLs not due before the restart must not be fetched again.
-  std::map<std::string, crawlers::UrlState> committed;
-  for (const auto& entry : fs::directory_iterator(config_.crawler.state_dir)) {
-    if (entry.path().extension() != ".state") continue;
-    crawlers::Frontier f(entry.path());
-    ASSERT_TRUE(f.load());
-    for (const auto& [url, st] : f.urls()) committed[url] = st;
-  }
+  const auto committed = saved_frontier();
   ASSERT_FALSE(committed.empty());
   const double restart = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   run(false);
 
   size_t refetched_early = 0, fetched_in_second = 0;
-  for (const auto& entry : fs::directory_iterator(config_.crawler.state_dir)) {
-    if (entry.path().extension() != ".state") continue;
-    crawlers::Frontier f(entry.path());
-    ASSERT_TRUE(f.load());
-    for (const auto& [url, st] : f.urls()) {
-      if (st.last_fetch < restart) continue;
-      ++fetched_in_second;
-      auto before = committed.find(url);
-      if (before != committed.end() && before->second.last_fetch > 0 && before->second.next_due > restart) {
-        if (++refetched_early <= 10) ADD_FAILURE() << "fetched again before due: " << url;
-      }
+  for (const auto& [url, st] : saved_frontier()) {
+    if (st.last_fetch < restart) continue;
+    ++fetched_in_second;
+    auto before = committed.find(url);
+    if (before != committed.end() && before->second.last_fetch > 0 && before->second.next_due > restart) {
+      if (++refetched_early <= 10) ADD_FAILURE() << "fetched again before due: " << url;
     }
   }
   EXPECT_EQ(refetched_early, 0u);
@@ -777,13 +778,7 @@ TEST_F(CrawlSandbox, ContinuousCrawlPicksUpNewDocumentsOnRecrawlAndStopsCleanlyO
   const auto prom = read_file(fs::path(config_.crawler.state_dir) / "metrics.prom");
   EXPECT_EQ(sum_of(prometheus_samples(prom, "yuqing_crawl_documents_total")), double(messages))
       << "the final commit came after Kafka acknowledged every document produced";
-  std::map<std::string, crawlers::UrlState> committed;
-  for (const auto& entry : fs::directory_iterator(config_.crawler.state_dir)) {
-    if (entry.path().extension() != ".state") continue;
-    crawlers::Frontier f(entry.path());
-    ASSERT_TRUE(f.load());
-    for (const auto& [url, st] : f.urls()) committed[url] = st;
-  }
+  const auto committed = saved_frontier();
   size_t uncommitted = 0;
   for (const auto& [id, t] : truth_.by_id) {
     auto it = committed.find(t["url"].get<std::string>());
