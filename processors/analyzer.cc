@@ -125,7 +125,7 @@ Tags Analyzer::analyze(const Document& doc) const {
 
   t.issues = issues_->tag(text, tokens, t.places);
 
-  SentimentResult sentiment = sentiment_->tag(tokens);
+  SentimentResult sentiment = sentiment_->tag(text, tokens);
   t.sentiment_label = std::move(sentiment.label);
   t.sentiment_score = sentiment.score;
   t.sentiment_evidence = std::move(sentiment.evidence);

@@ -1,12 +1,9 @@
 #include "processors/sentiment.h"
 
-#include <fasttext/fasttext.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/status.h"
 #include "processors/normalize.h"
@@ -20,21 +17,6 @@ bool clause_end(std::string_view t) { return sentence_end(t) || t == "," || t ==
 std::string signed_term(double w, std::string_view term) { return std::string(w >= 0 ? "+" : "-").append(term); }
 
 }  // namespace
-
-std::string sentiment_features(const std::vector<Token>& tokens) {
-  std::string line;
-  line.reserve(tokens.size() * 5);
-  for (const auto& t : tokens) {
-    if (t.kind == TokenKind::punct && t.text != "!" && t.text != "?") continue;
-    if (!line.empty()) line += ' ';
-    if (t.kind == TokenKind::latin) {
-      for (char c : t.text) line += char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    } else {
-      line.append(t.text);
-    }
-  }
-  return line;
-}
 
 SentimentTagger::SentimentTagger(YamlSection s, const std::filesystem::path& base, bool load_model) {
   auto weights = [&](const std::string& key, double sign) {
@@ -73,9 +55,8 @@ SentimentTagger::SentimentTagger(YamlSection s, const std::filesystem::path& bas
     const std::filesystem::path path = std::filesystem::path(model).is_absolute() ? std::filesystem::path(model) : base / model;
     if (!std::filesystem::exists(path))
       throw ConfigError(s.file() + ": sentiment.model " + path.string() + " does not exist (run `yuqing train sentiment`)");
-    model_ = std::make_unique<fasttext::FastText>();
     try {
-      model_->loadModel(path.string());
+      model_ = std::make_unique<NgramSentimentModel>(path);
     } catch (const std::exception& e) {
       throw ConfigError(s.file() + ": sentiment.model " + path.string() + ": " + e.what());
     }
@@ -91,17 +72,6 @@ std::vector<std::string> SentimentTagger::terms() const {
   for (const auto& [t, _] : polarity_) out.push_back(t);
   for (const auto& [t, _] : degree_) out.push_back(t);
   return out;
-}
-
-double SentimentTagger::model_positive(const std::string& features) const {
-  if (!model_) return -1;
-  std::istringstream in(features + "\n");
-  std::vector<std::pair<fasttext::real, std::string>> predictions;
-  if (!model_->predictLine(in, predictions, 2, 0.0) || predictions.empty()) return 0.5;
-  // predictLine reports probabilities (it exponentiates the model's log-probabilities itself).
-  for (const auto& [p, label] : predictions)
-    if (label == "__label__positive") return double(p);
-  return 1.0 - double(predictions.front().first);
 }
 
 double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<std::string>& evidence) const {
@@ -171,16 +141,18 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<st
   return total / (std::abs(total) + 1.0);
 }
 
-SentimentResult SentimentTagger::tag(const std::vector<Token>& tokens) const {
+SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens) const {
   SentimentResult r;
   r.lexicon_score = lexicon(tokens, r.evidence);
   if (model_) {
-    const double p = model_positive(sentiment_features(tokens));
+    std::vector<NgramSentimentModel::Contribution> strongest;
+    const double p = model_->positive(normalized, &strongest);
     r.model_score = 2 * p - 1;
     r.score = model_weight_ * r.model_score + (1 - model_weight_) * r.lexicon_score;
     char buf[48];
     std::snprintf(buf, sizeof buf, "model:P(positive)=%.2f", p);
     r.evidence.emplace_back(buf);
+    for (const auto& c : strongest) r.evidence.push_back("model:" + signed_term(c.weight, c.ngram));
   } else {
     r.score = r.lexicon_score;
   }

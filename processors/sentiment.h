@@ -2,8 +2,9 @@
 // evidence behind it.
 //
 // Two parts, combined:
-// - a trained fastText classifier (models/sentiment.ftz, rebuilt by `yuqing train sentiment`)
-//   over the segmenter's tokens — it carries the accuracy;
+// - a trained model over the normalised text's character n-grams (processors/sentiment_model.h;
+//   models/sentiment.tsv.gz, rebuilt by `yuqing train sentiment`) — it carries the accuracy, and its
+//   strongest n-grams join the evidence;
 // - lexicon rules from configs/cues.yaml — they carry the explanation and the cases a bag of
 //   n-grams misses: negation (不满意), degree words (非常/有点), contrast (…，但是… weighs the part
 //   after the turn), rhetorical questions (难道…吗？), sarcasm markers (呵呵, 好棒棒) that turn
@@ -22,10 +23,7 @@
 
 #include "core/yaml_reader.h"
 #include "processors/segment.h"
-
-namespace fasttext {
-class FastText;
-}
+#include "processors/sentiment_model.h"
 
 namespace yuqing::processors {
 
@@ -37,9 +35,6 @@ struct SentimentResult {
   std::vector<std::string> evidence;
 };
 
-// The tokens fastText sees, one line (training and inference share it, so they cannot drift).
-std::string sentiment_features(const std::vector<Token>& tokens);
-
 class SentimentTagger {
  public:
   // `section` is cues.yaml's `sentiment` mapping; a relative `model` path resolves against `base`.
@@ -49,9 +44,9 @@ class SentimentTagger {
   SentimentTagger(const SentimentTagger&) = delete;
   SentimentTagger& operator=(const SentimentTagger&) = delete;
 
-  SentimentResult tag(const std::vector<Token>& tokens) const;
-  // The model alone: P(positive) for a feature line, or -1 without a model.
-  double model_positive(const std::string& features) const;
+  // `normalized` is the text the tokens were segmented from (the model reads characters, the
+  // lexicon rules read tokens).
+  SentimentResult tag(std::string_view normalized, const std::vector<Token>& tokens) const;
   bool has_model() const { return model_ != nullptr; }
   // Every cue term, for the segmenter's user dictionary.
   std::vector<std::string> terms() const;
@@ -65,7 +60,7 @@ class SentimentTagger {
   int negation_window_ = 3;  // tokens looked back for negators and degree words
   double model_weight_ = 0.75;
   double neutral_band_ = 0.2;
-  std::unique_ptr<fasttext::FastText> model_;
+  std::unique_ptr<NgramSentimentModel> model_;
 };
 
 }  // namespace yuqing::processors

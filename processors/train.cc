@@ -1,18 +1,14 @@
 #include "processors/train.h"
 
-#include <fasttext/autotune.h>
-#include <fasttext/fasttext.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
-#include <random>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "processors/sentiment.h"
+#include "processors/sentiment_model.h"
 #include "processors/utf8.h"
 
 namespace yuqing::processors {
@@ -56,11 +52,6 @@ std::string dedup_key(std::string_view text) {
     key += c;
   }
   return key;
-}
-
-std::string features(const std::string& text, const Normalizer& n, const Segmenter& s) {
-  const std::string norm = n.normalize(text).text;
-  return sentiment_features(s.segment(norm));
 }
 
 }  // namespace
@@ -138,86 +129,36 @@ EvalFigures score_binary(const std::vector<int>& gold, const std::vector<int>& p
   return f;
 }
 
-std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& o, const Normalizer& normalizer,
-                                                   const Segmenter& segmenter) {
+std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& o, const Normalizer& normalizer) {
   const SentimentData data = load_sentiment_data(o.data_dir);
-  const auto work = std::filesystem::temp_directory_path() / ("yuqing-train-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(work);
-  const auto train_file = (work / "train.txt").string(), valid_file = (work / "valid.txt").string();
-  auto line = [&](const LabelledText& t) {
-    const char* label = t.label ? "__label__positive " : "__label__negative ";
-    return label + features(t.text, normalizer, segmenter) + "\n";
+  std::vector<NgramTrainRow> rows;
+  auto add = [&](const LabelledText& t) {
+    const int repeat = t.corpus.rfind("weibo", 0) == 0 ? o.weibo_repeat : 1;
+    NgramTrainRow row{t.label, normalizer.normalize(t.text).text};
+    for (int r = 1; r < repeat; ++r) rows.push_back(row);
+    rows.push_back(std::move(row));
   };
-  {
-    // fastText reads its input in order and its learning rate decays to 0 over the run, so the corpora
-    // are interleaved (a fixed-seed shuffle) rather than concatenated.
-    std::vector<std::string> lines;
-    auto add = [&](const LabelledText& t) {
-      const int repeat = t.corpus.rfind("weibo", 0) == 0 ? o.weibo_repeat : 1;
-      for (int r = 0; r < repeat; ++r) lines.push_back(line(t));
-    };
-    for (const auto& t : data.train) add(t);
-    std::ofstream valid(valid_file);
-    for (const auto& [_, set] : data.validation)
-      for (const auto& t : set) {
-        if (o.validate || o.autotune_seconds > 0)  // scored, or autotune's yardstick
-          valid << line(t);
-        else
-          add(t);
-      }
-    std::mt19937 rng(o.seed);
-    for (size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[rng() % i]);
-    std::ofstream train(train_file);
-    for (const auto& l : lines) train << l;
-  }
+  for (const auto& t : data.train) add(t);
   size_t validation_rows = 0;
-  for (const auto& [_, set] : data.validation) validation_rows += set.size();
-  spdlog::info("train: {} training texts + {} validation texts ({}), {} dropped as copies of held-out texts; "
-               "held out: {} weibo2018, {} ChnSentiCorp dev, {} weibo_senti_100k",
-               data.train.size(), validation_rows,
-               o.validate || o.autotune_seconds > 0 ? "not trained on" : "trained on",
-               data.dropped_as_heldout, data.eval.at("weibo2018-heldout").size(),
-               data.eval.at("chnsenticorp-dev").size(), data.eval.at("weibo_senti_100k-heldout").size());
-
-  fasttext::Args a;
-  a.input = train_file;
-  a.model = fasttext::model_name::sup;
-  a.loss = fasttext::loss_name::softmax;
-  a.dim = o.dim;
-  a.epoch = o.epoch;
-  a.lr = o.lr;
-  a.wordNgrams = o.word_ngrams;
-  a.minn = o.minn;
-  a.maxn = o.maxn;
-  a.bucket = o.bucket;
-  a.minCount = o.min_count;
-  a.thread = o.threads;
-  a.seed = int(o.seed);
-  a.verbose = 0;
-  auto model = std::make_shared<fasttext::FastText>();
-  if (o.autotune_seconds > 0) {
-    a.autotuneValidationFile = valid_file;
-    a.autotuneDuration = o.autotune_seconds;
-    a.autotuneModelSize = "8M";
-    a.verbose = 2;
-    fasttext::Autotune tuner(model);
-    tuner.train(a);
-    const fasttext::Args best = model->getArgs();
-    spdlog::info("train: autotune chose dim={} epoch={} lr={} wordNgrams={} minn={} maxn={} bucket={}", best.dim,
-                 best.epoch, best.lr, best.wordNgrams, best.minn, best.maxn, best.bucket);
-  } else {
-    model->train(a);
-    fasttext::Args q = a;
-    q.qnorm = true;
-    q.cutoff = size_t(o.cutoff);
-    q.retrain = false;
-    q.dsub = 2;
-    model->quantize(q);
+  for (const auto& [_, set] : data.validation) {
+    validation_rows += set.size();
+    if (!o.validate)
+      for (const auto& t : set) add(t);
   }
-  std::filesystem::create_directories(o.output.parent_path().empty() ? "." : o.output.parent_path());
-  model->saveModel(o.output.string());
-  std::filesystem::remove_all(work);
+  spdlog::info("train: {} training texts + {} validation texts ({}), {} dropped as copies of held-out texts; "
+               "held out: {} weibo2018, {} ChnSentiCorp dev, {} weibo_senti_100k; {} rows with Weibo rows x{}",
+               data.train.size(), validation_rows, o.validate ? "not trained on" : "trained on",
+               data.dropped_as_heldout, data.eval.at("weibo2018-heldout").size(),
+               data.eval.at("chnsenticorp-dev").size(), data.eval.at("weibo_senti_100k-heldout").size(), rows.size(),
+               o.weibo_repeat);
+  NgramTrainOptions t;
+  t.c = o.c;
+  t.min_count = o.min_count;
+  const size_t kept = train_ngram_model(rows, t, o.output);
+  spdlog::info("train: {} n-grams in the model", kept);
+  rows = {};
 
+  const NgramSentimentModel model(o.output);
   std::map<std::string, std::vector<LabelledText>> scored;
   if (o.validate) {
     for (const auto& [corpus, set] : data.validation) scored[corpus + "-validation"] = set;
@@ -227,12 +168,9 @@ std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& 
   std::map<std::string, EvalFigures> figures;
   for (const auto& [name, set] : scored) {
     std::vector<int> gold, predicted;
-    for (const auto& t : set) {
-      std::istringstream in(features(t.text, normalizer, segmenter) + "\n");
-      std::vector<std::pair<fasttext::real, std::string>> p;
-      model->predictLine(in, p, 1, 0.0);
-      gold.push_back(t.label);
-      predicted.push_back(!p.empty() && p.front().second == "__label__positive");
+    for (const auto& row : set) {
+      gold.push_back(row.label);
+      predicted.push_back(model.positive(normalizer.normalize(row.text).text) > 0.5);
     }
     figures[name] = score_binary(gold, predicted);
   }

@@ -2,8 +2,8 @@
 // `yuqing train sentiment` and `yuqing train keywords` call these; models/README.md records the
 // commands and the held-out figures they reached.
 //
-// Sentiment: fastText (supervised, softmax, word n-grams over the segmenter's tokens, character
-// n-grams within tokens). Three kinds of data, never mixed:
+// Sentiment: NB-weighted logistic regression over character 1–3-grams of the normalised text
+// (processors/sentiment_model.h). Three kinds of data, never mixed:
 //   held out (scored only by the final model, never used to choose anything):
 //     weibo2018 train rows whose id hashes (FNV-1a 32) to 0 mod 10, ChnSentiCorp dev, and the
 //     weibo_senti_100k rows whose text hashes to 0 mod 10 (only its dev split is shipped, so it is
@@ -15,7 +15,7 @@
 //     reviews recur verbatim in ChnSentiCorp train and in online_shopping.
 // `--validate` trains without the validation rows and scores them; the final model trains on
 // training + validation and scores the held-out sets. tests/eval/sentiment_eval.py slices the same
-// way. With a fixed seed and one thread the result is the same bit for bit.
+// way. The solver is deterministic: the same data give the same model file, byte for byte.
 #pragma once
 
 #include <cstdint>
@@ -48,20 +48,11 @@ SentimentData load_sentiment_data(const std::filesystem::path& data_dir);
 
 struct SentimentTrainOptions {
   std::filesystem::path data_dir;
-  std::filesystem::path output;        // .ftz (quantized) model
+  std::filesystem::path output;        // gzip'd model file (processors/sentiment_model.h)
   bool validate = false;               // train without the validation rows and score them, not the held-out sets
-  int weibo_repeat = 1;                // weibo2018 and weibo_senti_100k rows are written this many times
-  int autotune_seconds = 0;            // 0: the fixed hyper-parameters below
-  int dim = 64;
-  int epoch = 8;
-  double lr = 0.3;
-  int word_ngrams = 2;
-  int minn = 1, maxn = 2;
-  int bucket = 400000;
-  int min_count = 1;
-  int cutoff = 150000;                 // quantization keeps this many rows of the input matrix
-  int threads = 1;                     // 1 keeps the model reproducible bit for bit
-  uint32_t seed = 7;
+  int weibo_repeat = 2;                // weibo2018 and weibo_senti_100k rows are trained on this many times
+  double c = 0.1;                      // liblinear's C
+  int min_count = 3;                   // n-grams in fewer training rows are dropped
 };
 
 struct EvalFigures {
@@ -72,10 +63,9 @@ struct EvalFigures {
 
 EvalFigures score_binary(const std::vector<int>& gold, const std::vector<int>& predicted);
 
-// Trains, quantizes and saves the model; returns the model-only figures on every held-out set (or,
-// with `validate`, on every validation slice).
-std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& options, const Normalizer& normalizer,
-                                                   const Segmenter& segmenter);
+// Trains and saves the model; returns the model-only figures on every held-out set (or, with
+// `validate`, on every validation slice).
+std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& options, const Normalizer& normalizer);
 
 // Keywords background: document frequencies of the segmenter's words over the shared corpora,
 // written as "word<TAB>idf" lines (words with df >= min_df, at most max_words of them).

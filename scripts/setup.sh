@@ -20,7 +20,7 @@ packages=(
   clickhouse-server clickhouse-client
   openjdk-17-jre-headless maven
   python3-aiosmtpd
-  friso-dict libopencc-dev libopencc-data libfasttext-dev
+  friso-dict libopencc-dev libopencc-data liblinear-dev
 )
 
 missing=()

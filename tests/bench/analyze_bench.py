@@ -8,7 +8,7 @@ by `/usr/bin/time -v` (user + sys CPU seconds, wall seconds, peak RSS). Start-up
 dictionaries and models) is measured by the same command on an empty input and reported apart.
 
 Contenders:
-  yuqing          normalise, segment, stories, places, category, issues, sentiment (fastText +
+  yuqing          normalise, segment, stories, places, category, issues, sentiment (n-gram model +
                   lexicon rules), intent, keywords — everything `yuqing process` does per document
   jieba+lexicon   jieba.lcut (default mode, HMM on) + a polarity lexicon sentiment (DUTIR affective
                   ontology, negators from the shared 否定词典, sign flipped within 3 tokens)

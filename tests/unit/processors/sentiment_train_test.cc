@@ -2,11 +2,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <set>
 #include <string>
 
 #include <unistd.h>
 
+#include "core/gzip.h"
+#include "processors/sentiment_model.h"
 #include "processors/train.h"
 
 namespace yuqing::processors {
@@ -81,6 +86,92 @@ TEST(SentimentScore, AccuracyAndNegativeClassF1) {
   EXPECT_EQ(f.n, 4u);
   EXPECT_DOUBLE_EQ(f.accuracy, 0.5);
   EXPECT_DOUBLE_EQ(f.negative_f1, 0.5);
+}
+
+TEST(CharNgrams, DistinctOneToThreeGramsWithWhitespaceFoldedAndAsciiLowered) {
+  std::set<std::string> grams;
+  for (const uint64_t k : char_ngrams("好好 \t Ab")) grams.insert(ngram_text(k));
+  // 好 好 ␠ a b: every 1..3-gram once (好 and 好好 occur once each as distinct n-grams).
+  const std::set<std::string> expected{"好", " ", "a", "b", "好好", "好 ", " a", "ab", "好好 ", "好 a", " ab"};
+  EXPECT_EQ(grams, expected);
+  const auto keys = char_ngrams("好好 \t Ab");
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+}
+
+class NgramModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("yuqing-ngram-model-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path write(const std::string& name, const std::string& text, bool gz) {
+    const auto p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << (gz ? gzip(text) : text);
+    return p;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(NgramModelTest, LearnsWhichCharactersCarryPolarityAndNamesThem) {
+  std::vector<NgramTrainRow> rows;
+  const char* subjects[] = {"路灯", "公交", "窗口", "物业", "医院", "学校", "公园", "道路"};
+  for (const char* s : subjects) {
+    rows.push_back({1, std::string(s) + "服务很满意，点赞"});
+    rows.push_back({1, std::string("感谢") + s + "，很满意"});
+    rows.push_back({0, std::string(s) + "问题没人管，很失望"});
+    rows.push_back({0, std::string("投诉") + s + "，失望透顶"});
+  }
+  const auto file = dir_ / "m.tsv.gz";
+  NgramTrainOptions o;
+  o.min_count = 2;
+  o.c = 1;
+  const size_t kept = train_ngram_model(rows, o, file);
+  EXPECT_GT(kept, 10u);
+  // Deterministic: the same rows give the same bytes.
+  const auto again = dir_ / "again.tsv.gz";
+  train_ngram_model(rows, o, again);
+  auto bytes = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(file), bytes(again));
+
+  const NgramSentimentModel model(file);
+  EXPECT_EQ(model.size(), kept);
+  std::vector<NgramSentimentModel::Contribution> why;
+  EXPECT_GT(model.positive("小区的绿化很满意", &why), 0.6);
+  ASSERT_FALSE(why.empty());
+  EXPECT_GT(why.front().weight, 0);
+  const std::string& top = why.front().ngram;
+  EXPECT_TRUE(top.find("满") != std::string::npos || top.find("意") != std::string::npos) << top;
+  EXPECT_LT(model.positive("垃圾站没人管，很失望", &why), 0.4);
+  EXPECT_LT(why.front().weight, 0);
+  // Never-seen characters leave only the bias: close to the prior (half the rows are positive).
+  EXPECT_NEAR(model.positive("𠀀𠀁"), 0.5, 0.1);
+}
+
+TEST_F(NgramModelTest, ReadsPlainOrGzipAndNamesTheBadLine) {
+  const std::string good = "# comment\nbias\t0.5\n满意\t2\n失望\t-3\n";
+  for (const bool gz : {false, true}) {
+    const NgramSentimentModel m(write(gz ? "g.gz" : "g.tsv", good, gz));
+    EXPECT_EQ(m.size(), 2u);
+    EXPECT_NEAR(m.positive("满意"), 1 / (1 + std::exp(-2.5)), 1e-6);
+    EXPECT_NEAR(m.positive("失望"), 1 / (1 + std::exp(2.5)), 1e-6);
+  }
+  auto error = [&](const std::string& text) {
+    try {
+      NgramSentimentModel m(write("bad.tsv", text, false));
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("bias\t1\n满意\tx\n").find("bad.tsv:2: weight is not a number"), std::string::npos);
+  EXPECT_NE(error("满意\t1\n").find("bad.tsv:1: the first entry must be"), std::string::npos);
+  EXPECT_NE(error("bias\t1\n满意极了\t1\n").find("bad.tsv:2: an n-gram holds 1 to 3 characters"), std::string::npos);
+  EXPECT_NE(error("# only a comment\n").find("no \"bias\" line"), std::string::npos);
+  EXPECT_THROW(NgramSentimentModel(dir_ / "missing.tsv.gz"), std::runtime_error);
 }
 
 }  // namespace
