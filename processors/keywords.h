@@ -7,9 +7,10 @@
 // Contract: built once, then immutable; tag() is const and thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -28,7 +29,21 @@ class KeywordTagger {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, float, Hash, std::equal_to<>> idf_;
+  // The background (~35k words), looked up once per candidate token, as one open-addressing table
+  // over a string pool: a lookup touches a slot and, on a hash match, the pool — where a
+  // std::unordered_map took a bucket, a node and often the string's own allocation (cache misses
+  // that made this lookup the analyzer's hottest line), and 35k allocations at start-up.
+  struct Slot {
+    uint32_t hash = 0;    // low bits of the word's hash
+    uint32_t offset = 0;  // the word in pool_
+    uint32_t length = 0;  // bytes; 0 = empty slot
+    float idf = 0;
+  };
+  void add_idf(std::string_view word, float idf);  // keeps the first IDF of a word listed twice
+  const Slot* find_idf(std::string_view word) const;
+  std::string pool_;
+  std::vector<Slot> slots_;  // size a power of two, at most half full
+  size_t words_ = 0;
   std::unordered_set<std::string, Hash, std::equal_to<>> stopwords_;
   float max_idf_ = 10;
   int top_ = 8;

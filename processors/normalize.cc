@@ -52,33 +52,27 @@ std::string normalize_text(std::string_view utf8) {
   return out;
 }
 
-Normalizer::Normalizer(const std::string& opencc_config) : traditional_(kMaxCodePoint, false) {
+Normalizer::Normalizer(const std::string& opencc_config) : traditional_(kMaxCodePoint) {
   try {
     t2s_ = std::make_unique<opencc::SimpleConverter>(opencc_config);
   } catch (const std::exception& e) {
     throw std::runtime_error("OpenCC cannot load " + opencc_config + ": " + e.what());
   }
-  // Ask OpenCC once, character by character, which ideographs it converts; those mark a text as
-  // traditional. One line per character keeps the phrase tables from joining neighbours.
-  std::string probe;
-  std::vector<char32_t> order;
-  for (char32_t cp = 0x3400; cp < kMaxCodePoint; ++cp) {
-    if (!utf8::is_cjk(cp)) continue;
-    utf8::append(probe, cp);
-    probe += '\n';
-    order.push_back(cp);
+}
+
+// Asked of OpenCC with the character alone, so that the phrase tables cannot join it to a
+// neighbour: it is traditional when t2s changes it.
+bool Normalizer::converts(char32_t cp) const {
+  if (cp >= kMaxCodePoint || !utf8::is_cjk(cp)) return false;
+  std::atomic<uint8_t>& known = traditional_[cp];
+  uint8_t answer = known.load(std::memory_order_relaxed);
+  if (answer == 0) {
+    std::string alone;
+    utf8::append(alone, cp);
+    answer = t2s_->Convert(alone) != alone ? 2 : 1;
+    known.store(answer, std::memory_order_relaxed);
   }
-  const std::string converted = t2s_->Convert(probe);
-  size_t pos = 0, line = 0;
-  while (pos < converted.size() && line < order.size()) {
-    const size_t end = converted.find('\n', pos);
-    const std::string_view got(converted.data() + pos, (end == std::string::npos ? converted.size() : end) - pos);
-    size_t p = 0;
-    if (got.empty() || utf8::next(got, p) != order[line] || p != got.size()) traditional_[order[line]] = true;
-    if (end == std::string::npos) break;
-    pos = end + 1;
-    ++line;
-  }
+  return answer == 2;
 }
 
 Normalizer::~Normalizer() = default;
@@ -89,8 +83,7 @@ bool Normalizer::has_traditional(std::string_view s) const {
       pos += utf8::char_len(static_cast<unsigned char>(s[pos]));
       continue;
     }
-    const char32_t cp = utf8::next(s, pos);
-    if (cp < kMaxCodePoint && traditional_[cp]) return true;
+    if (converts(utf8::next(s, pos))) return true;
   }
   return false;
 }

@@ -7,9 +7,11 @@
 //   character OpenCC would convert, so simplified texts are never touched by the converter.
 //
 // Contract: a Normalizer is built once (loading OpenCC's t2s tables, ~10 ms) and is then
-// immutable; normalize() is const and thread-safe.
+// immutable apart from a cache of OpenCC's answers; normalize() is const and thread-safe.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,8 +45,14 @@ class Normalizer {
   bool has_traditional(std::string_view utf8) const;
 
  private:
+  bool converts(char32_t cp) const;
+
   std::unique_ptr<opencc::SimpleConverter> t2s_;
-  std::vector<bool> traditional_;  // indexed by code point, up to kMaxCodePoint
+  // Whether t2s converts an ideograph, by code point up to kMaxCodePoint: 0 = not asked yet,
+  // 1 = no, 2 = yes. OpenCC is asked the first time a character is seen — asking for all ~28k
+  // ideographs up front took a fifth of the analyzer's start-up, and a stream of texts meets only a
+  // few thousand of them. Threads that race on a character store the same answer, hence relaxed atomics.
+  mutable std::vector<std::atomic<uint8_t>> traditional_;
 };
 
 }  // namespace yuqing::processors

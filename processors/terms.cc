@@ -19,6 +19,7 @@ uint32_t TermIndex::add(const std::string& term) {
   if (inserted) {
     terms_.push_back(term);
     if (!term.empty()) starts_[first_char(term)] = true;
+    hashes_[Hash{}(term) & 0xFFFF] = true;
     longest_ = std::max(longest_, term.size());
   }
   return it->second;
@@ -33,6 +34,7 @@ std::vector<TermHit> TermIndex::find(std::string_view text, const std::vector<To
       const size_t end = tokens[j].offset + tokens[j].text.size();
       if (end - tokens[i].offset > longest_) break;
       const std::string_view run = text.substr(tokens[i].offset, end - tokens[i].offset);
+      if (!hashes_[Hash{}(run) & 0xFFFF]) continue;
       if (const auto it = ids_.find(run); it != ids_.end())
         hits.push_back(TermHit{it->second, tokens[i].offset, uint32_t(run.size())});
     }

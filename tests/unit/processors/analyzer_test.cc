@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
+#include "processors/keywords.h"
 #include "processors/normalize.h"
 #include "processors/segment.h"
 
@@ -52,6 +55,15 @@ TEST(Normalize, ConvertsTraditionalOnlyWhenPresent) {
   EXPECT_EQ(t.text, "台儿庄区政府关于旧城改造的说明");
   const NormalizedText s = n.normalize("台儿庄区政府关于旧城改造的说明");
   EXPECT_FALSE(s.converted_traditional);
+}
+
+TEST(Normalize, AsksOpenCCOncePerCharacterAndRemembers) {
+  const Normalizer n;
+  for (int round = 0; round < 2; ++round) {  // the second round answers from the cache
+    EXPECT_TRUE(n.has_traditional("關於"));
+    EXPECT_FALSE(n.has_traditional("关于"));
+    EXPECT_FALSE(n.has_traditional("abc，。"));  // no ideographs
+  }
 }
 
 TEST(Segment, KeepsUserTermsWhole) {
@@ -141,6 +153,43 @@ TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
 TEST(Intent, InquiryAndSuggestion) {
   EXPECT_EQ(tag("", "请问低保申请需要哪些材料？").intent, "inquiry");
   EXPECT_EQ(tag("", "建议在泥沟镇中心路口增设红绿灯。").intent, "suggestion");
+}
+
+TEST(Segment, TrieTableGrowsPastItsFirstSize) {
+  // The word-list constructor starts with a small edge table: 3,000 two-character words (3,000
+  // edges) make it grow several times, and every word must still be found whole.
+  std::vector<std::string> lexicon;
+  std::string text;
+  for (char32_t cp = 0x4E00; cp < 0x4E00 + 3000; ++cp) {
+    std::string w = "丁";  // U+4E01 first, then a distinct second character
+    w += std::string{char(0xE0 | (cp >> 12)), char(0x80 | ((cp >> 6) & 0x3F)), char(0x80 | (cp & 0x3F))};
+    lexicon.push_back(w);
+    if (cp % 500 == 0) text += w + "，";
+  }
+  const Segmenter s(lexicon);
+  EXPECT_EQ(s.size(), lexicon.size());
+  for (const auto& t : s.segment(text)) {
+    if (t.text == "，") continue;
+    EXPECT_EQ(t.text.size(), 6u) << t.text;
+  }
+}
+
+TEST(Keywords, BackgroundKeepsTheFirstIdfAndRatesUnknownWordsHighest) {
+  const auto path = std::filesystem::temp_directory_path() / "yuqing_keywords_idf_test.tsv";
+  {
+    std::ofstream out(path);
+    out << "# documents\t100\n养殖\t1.5\n污水\t2.5\n养殖\t9.0\n河道\t4.0";  // last line without newline
+  }
+  const KeywordTagger k(path, {"污水"}, 3);
+  std::filesystem::remove(path);
+  const std::string text = "养殖污水河道臭味养殖";
+  const std::vector<Token> tokens = {{std::string_view(text).substr(0, 6), 0, TokenKind::word},
+                                     {std::string_view(text).substr(6, 6), 6, TokenKind::word},
+                                     {std::string_view(text).substr(12, 6), 12, TokenKind::word},
+                                     {std::string_view(text).substr(18, 6), 18, TokenKind::word},
+                                     {std::string_view(text).substr(24, 6), 24, TokenKind::word}};
+  // 臭味 is unknown: the highest IDF (9.0, from the duplicate line); 河道 4.0; 养殖 twice 1.5; 污水 a stopword.
+  EXPECT_EQ(k.tag(tokens), (std::vector<std::string>{"臭味", "河道", "养殖"}));
 }
 
 TEST(Keywords, RankTopicalWordsFirst) {
