@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/gzip.h"
 #include "processors/utf8.h"
@@ -42,6 +44,9 @@ uint64_t pack(const char32_t* cps, size_t n) {
   return key;
 }
 
+// Fibonacci hashing: the packed keys' low bits are one code point, so multiply to spread them.
+size_t slot_of(uint64_t key, size_t mask) { return size_t((key * 0x9E3779B97F4A7C15ull) >> 20) & mask; }
+
 std::string read_model_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read sentiment model " + file.string());
@@ -75,6 +80,12 @@ std::string ngram_text(uint64_t key) {
 
 NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
   const std::string text = read_model_file(file);
+  // Room for every line at a load factor of at most 1/2.
+  const size_t lines = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
+  size_t capacity = 16;
+  while (capacity < 2 * lines) capacity *= 2;
+  keys_.assign(capacity, 0);
+  weights_.assign(capacity, 0.0f);
   bool has_bias = false;
   size_t line_no = 0;
   for (size_t pos = 0; pos < text.size();) {
@@ -90,13 +101,9 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
     };
     if (tab == std::string::npos || tab == 0) throw bad("expected \"n-gram<TAB>weight\"");
     double w = 0;
-    try {
-      size_t used = 0;
-      w = std::stod(std::string(line.substr(tab + 1)), &used);
-      if (used != line.size() - tab - 1) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      throw bad("weight is not a number");
-    }
+    const char* last = line.data() + line.size();
+    const auto [ptr, ec] = std::from_chars(line.data() + tab + 1, last, w);
+    if (ec != std::errc() || ptr != last || tab + 1 == line.size()) throw bad("weight is not a number");
     const std::string_view gram = line.substr(0, tab);
     if (!has_bias) {
       if (gram != "bias") throw bad("the first entry must be \"bias<TAB>weight\"");
@@ -104,12 +111,32 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
       has_bias = true;
       continue;
     }
-    std::vector<char32_t> cps;
-    for (size_t p = 0; p < gram.size();) cps.push_back(utf8::next(gram, p));
-    if (cps.empty() || cps.size() > size_t(kMaxN)) throw bad("an n-gram holds 1 to 3 characters");
-    weights_[pack(cps.data(), cps.size())] = float(w);
+    char32_t cps[kMaxN];
+    size_t n = 0;
+    for (size_t p = 0; p < gram.size(); ++n) {
+      if (n == size_t(kMaxN)) throw bad("an n-gram holds 1 to 3 characters");
+      cps[n] = utf8::next(gram, p);
+    }
+    insert(pack(cps, n), float(w));
   }
   if (!has_bias) throw std::runtime_error(file.string() + ": no \"bias\" line: not a yuqing sentiment model");
+}
+
+void NgramSentimentModel::insert(uint64_t key, float weight) {
+  const size_t mask = keys_.size() - 1;
+  size_t i = slot_of(key, mask);
+  while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
+  size_ += keys_[i] == 0;
+  keys_[i] = key;
+  weights_[i] = weight;
+}
+
+const float* NgramSentimentModel::find(uint64_t key) const {
+  const size_t mask = keys_.size() - 1;
+  for (size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
+    if (keys_[i] == key) return &weights_[i];
+    if (keys_[i] == 0) return nullptr;
+  }
 }
 
 double NgramSentimentModel::positive(std::string_view normalized, std::vector<Contribution>* strongest,
@@ -117,10 +144,10 @@ double NgramSentimentModel::positive(std::string_view normalized, std::vector<Co
   double logit = bias_;
   std::vector<std::pair<float, uint64_t>> hits;
   for (const uint64_t key : char_ngrams(normalized)) {
-    const auto it = weights_.find(key);
-    if (it == weights_.end()) continue;
-    logit += it->second;
-    if (strongest) hits.emplace_back(it->second, key);
+    const float* w = find(key);
+    if (!w) continue;
+    logit += *w;
+    if (strongest) hits.emplace_back(*w, key);
   }
   if (strongest) {
     const size_t n = std::min(k, hits.size());

@@ -25,7 +25,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -48,10 +47,18 @@ class NgramSentimentModel {
   // P(positive) of a normalised text; `strongest`, when given, receives the `k` n-grams that moved
   // the logit most (largest |weight| first) — the model's evidence.
   double positive(std::string_view normalized, std::vector<Contribution>* strongest = nullptr, size_t k = 3) const;
-  size_t size() const { return weights_.size(); }
+  size_t size() const { return size_; }
 
  private:
-  std::unordered_map<uint64_t, float> weights_;
+  void insert(uint64_t key, float weight);
+  const float* find(uint64_t key) const;
+
+  // An open-addressing table (linear probing, key 0 = empty: no n-gram packs to 0) rather than
+  // std::unordered_map: 600k n-grams load without 600k node allocations, and a lookup — the
+  // analyzer's most frequent operation — touches one cache line instead of chasing a node pointer.
+  std::vector<uint64_t> keys_;
+  std::vector<float> weights_;
+  size_t size_ = 0;
   double bias_ = 0;
 };
 
