@@ -80,12 +80,11 @@ std::string ngram_text(uint64_t key) {
 
 NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
   const std::string text = read_model_file(file);
-  // Room for every line at a load factor of at most 1/2.
+  // Room for every line at a load factor of at most 2/3.
   const size_t lines = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
   size_t capacity = 16;
-  while (capacity < 2 * lines) capacity *= 2;
-  keys_.assign(capacity, 0);
-  weights_.assign(capacity, 0.0f);
+  while (2 * capacity < 3 * lines) capacity *= 2;
+  slots_.assign(capacity, Slot{});
   bool has_bias = false;
   size_t line_no = 0;
   for (size_t pos = 0; pos < text.size();) {
@@ -123,19 +122,18 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
 }
 
 void NgramSentimentModel::insert(uint64_t key, float weight) {
-  const size_t mask = keys_.size() - 1;
+  const size_t mask = slots_.size() - 1;
   size_t i = slot_of(key, mask);
-  while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
-  size_ += keys_[i] == 0;
-  keys_[i] = key;
-  weights_[i] = weight;
+  while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
+  size_ += slots_[i].key == 0;
+  slots_[i] = {key, weight};
 }
 
 const float* NgramSentimentModel::find(uint64_t key) const {
-  const size_t mask = keys_.size() - 1;
+  const size_t mask = slots_.size() - 1;
   for (size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
-    if (keys_[i] == key) return &weights_[i];
-    if (keys_[i] == 0) return nullptr;
+    if (slots_[i].key == key) return &slots_[i].weight;
+    if (slots_[i].key == 0) return nullptr;
   }
 }
 

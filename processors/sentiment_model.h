@@ -55,9 +55,13 @@ class NgramSentimentModel {
 
   // An open-addressing table (linear probing, key 0 = empty: no n-gram packs to 0) rather than
   // std::unordered_map: 600k n-grams load without 600k node allocations, and a lookup — the
-  // analyzer's most frequent operation — touches one cache line instead of chasing a node pointer.
-  std::vector<uint64_t> keys_;
-  std::vector<float> weights_;
+  // analyzer's most frequent operation — touches one cache line (key and weight side by side)
+  // instead of chasing a node pointer.
+  struct Slot {
+    uint64_t key = 0;
+    float weight = 0;
+  };
+  std::vector<Slot> slots_;
   size_t size_ = 0;
   double bias_ = 0;
 };
