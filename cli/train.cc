@@ -46,6 +46,10 @@ void add_train_command(CLI::App& app, Context& ctx) {
   sentiment->add_option("--min-count", so->min_count, "drop character n-grams found in fewer training rows")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  sentiment->add_option("--min-weight", so->min_weight,
+                        "leave n-grams whose |weight| is below this out of the model file (smaller, faster to load)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sentiment->callback([&ctx, data, so, s_out] {
     const Config& c = ctx.start("train");
     so->data_dir = data_dir(c, *data);

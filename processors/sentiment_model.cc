@@ -228,7 +228,7 @@ size_t train_ngram_model(const std::vector<NgramTrainRow>& rows, const NgramTrai
   std::vector<std::pair<std::string, double>> weights;
   for (int j = 0; j < n_features; ++j) {
     const double w = sign * get_decfun_coef(m, j + 1, 0) * ratio[size_t(j)];
-    if (std::abs(w) >= 1e-6) weights.emplace_back(ngram_text(kept[size_t(j)]), w);
+    if (std::abs(w) >= std::max(o.min_weight, 1e-6)) weights.emplace_back(ngram_text(kept[size_t(j)]), w);
   }
   free_and_destroy_model(&m);
   std::sort(weights.begin(), weights.end());
@@ -239,7 +239,7 @@ size_t train_ngram_model(const std::vector<NgramTrainRow>& rows, const NgramTrai
   std::snprintf(buf, sizeof buf, "%.6g", bias);
   out += "# yuqing sentiment: NB-weighted logistic regression over character 1-3-grams (processors/sentiment_model.h)\n";
   out += "# " + std::to_string(rows.size()) + " training rows, C=" + std::to_string(o.c) +
-         ", n-grams in at least " + std::to_string(o.min_count) + " rows\n";
+         ", n-grams in at least " + std::to_string(o.min_count) + " rows, |weight| >= " + std::to_string(o.min_weight) + "\n";
   out += std::string("bias\t") + buf + "\n";
   for (const auto& [g, w] : weights) {
     std::snprintf(buf, sizeof buf, "%.6g", w);

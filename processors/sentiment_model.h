@@ -70,6 +70,7 @@ struct NgramTrainOptions {
   double c = 0.1;      // liblinear's C: lower regularises harder
   int min_count = 3;   // n-grams in fewer training rows than this are dropped
   double epsilon = 0.01;
+  double min_weight = 0;  // n-grams whose folded |weight| is below this are left out of the file
 };
 
 struct NgramTrainRow {

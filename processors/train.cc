@@ -154,6 +154,7 @@ std::map<std::string, EvalFigures> train_sentiment(const SentimentTrainOptions& 
   NgramTrainOptions t;
   t.c = o.c;
   t.min_count = o.min_count;
+  t.min_weight = o.min_weight;
   const size_t kept = train_ngram_model(rows, t, o.output);
   spdlog::info("train: {} n-grams in the model", kept);
   rows = {};

@@ -53,6 +53,7 @@ struct SentimentTrainOptions {
   int weibo_repeat = 2;                // weibo2018 and weibo_senti_100k rows are trained on this many times
   double c = 0.1;                      // liblinear's C
   int min_count = 3;                   // n-grams in fewer training rows are dropped
+  double min_weight = 0.005;           // n-grams whose |weight| is below this are left out of the model file
 };
 
 struct EvalFigures {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include <unistd.h>
@@ -136,6 +137,20 @@ TEST_F(NgramModelTest, LearnsWhichCharactersCarryPolarityAndNamesThem) {
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   EXPECT_EQ(bytes(file), bytes(again));
+  // min_weight leaves the n-grams that barely move a logit out of the file.
+  NgramTrainOptions pruned = o;
+  pruned.min_weight = 0.05;
+  const size_t kept_pruned = train_ngram_model(rows, pruned, again);
+  EXPECT_LT(kept_pruned, kept);
+  EXPECT_GT(kept_pruned, 0u);
+  std::istringstream lines(gunzip(bytes(again), 1 << 20).value());
+  size_t entries = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#' || line.rfind("bias\t", 0) == 0) continue;
+    EXPECT_GE(std::abs(std::stod(line.substr(line.rfind('\t') + 1))), 0.05) << line;
+    ++entries;
+  }
+  EXPECT_EQ(entries, kept_pruned);
 
   const NgramSentimentModel model(file);
   EXPECT_EQ(model.size(), kept);
