@@ -130,7 +130,9 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.sentiment_score = sentiment.score;
   t.sentiment_evidence = std::move(sentiment.evidence);
 
-  t.intent = intent_->tag(text, tokens);
+  // A government reply reports what was done about a message; the complaint or question it quotes
+  // is the citizen's intent, already tagged on the message itself.
+  t.intent = doc.kind == DocKind::reply ? "news" : intent_->tag(text, tokens);
   t.keywords = keywords_->tag(tokens);
   return t;
 }

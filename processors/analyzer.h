@@ -3,7 +3,8 @@
 //   normalize (NFKC, invisible characters, 繁→简 only where traditional characters occur)
 //   → segment (friso-dict lexicons + user dictionary of every configured term)
 //   → stories (exact + near duplicates) → places → category → policy issues (+ departments)
-//   → sentiment (character n-gram model + lexicon rules) → intent → keywords.
+//   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news)
+//   → keywords.
 // Each step is its own file in processors/ with its own contract.
 //
 // Configuration: `configs_dir` holds analyzer.yaml (segmenter, OpenCC, keywords, stories), cues.yaml

@@ -150,6 +150,16 @@ TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
   EXPECT_FALSE(t.category_l1.empty());  // every document gets a level-1
 }
 
+TEST(Intent, AGovernmentReplyReportsWhatItQuotesOthersComplainOrAsk) {
+  Document d;
+  d.text = "您反映的泥沟镇路灯不亮问题，经核实已于5月3日修复，感谢您的监督。请问还有其他问题吗？";
+  d.kind = DocKind::message;
+  const std::string as_message = analyzer().analyze(d).intent;
+  EXPECT_NE(as_message, "news");  // the cues alone read it as a citizen's complaint or question
+  d.kind = DocKind::reply;
+  EXPECT_EQ(analyzer().analyze(d).intent, "news");
+}
+
 TEST(Intent, InquiryAndSuggestion) {
   EXPECT_EQ(tag("", "请问低保申请需要哪些材料？").intent, "inquiry");
   EXPECT_EQ(tag("", "建议在泥沟镇中心路口增设红绿灯。").intent, "suggestion");
