@@ -93,7 +93,8 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
     const std::string_view line(text.data() + pos, end - pos);
     pos = end + 1;
     ++line_no;
-    if (line.empty() || line.front() == '#') continue;
+    // Comments only before the bias line: after it, '#' starts many an n-gram (#话题#).
+    if (line.empty() || (!has_bias && line.front() == '#')) continue;
     const size_t tab = line.rfind('\t');
     auto bad = [&](const std::string& why) {
       return std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": " + why);

@@ -12,8 +12,8 @@
 // trust-region Newton solver, which is deterministic — the same rows give the same file, byte for
 // byte.
 //
-// Model file: gzip'd text, UTF-8. Lines starting with '#' are comments; then `bias<TAB>w`; then one
-// `n-gram<TAB>w` per n-gram, sorted by n-gram. N-grams never hold a tab or a newline: whitespace runs
+// Model file: gzip'd text, UTF-8. Lines starting with '#' before the bias line are comments; then
+// `bias<TAB>w`; then one `n-gram<TAB>w` per n-gram, sorted by n-gram (an n-gram may start with '#'). N-grams never hold a tab or a newline: whitespace runs
 // become one space before n-grams are taken.
 //
 // Contract: a NgramSentimentModel is loaded once, then immutable; positive() is const and

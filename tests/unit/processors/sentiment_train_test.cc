@@ -167,10 +167,12 @@ TEST_F(NgramModelTest, LearnsWhichCharactersCarryPolarityAndNamesThem) {
 }
 
 TEST_F(NgramModelTest, ReadsPlainOrGzipAndNamesTheBadLine) {
-  const std::string good = "# comment\nbias\t0.5\n满意\t2\n失望\t-3\n";
+  // After the bias line '#' is an n-gram like any other (Weibo's #话题#), not a comment.
+  const std::string good = "# comment\nbias\t0.5\n#\t0.25\n满意\t2\n失望\t-3\n";
   for (const bool gz : {false, true}) {
     const NgramSentimentModel m(write(gz ? "g.gz" : "g.tsv", good, gz));
-    EXPECT_EQ(m.size(), 2u);
+    EXPECT_EQ(m.size(), 3u);
+    EXPECT_NEAR(m.positive("#"), 1 / (1 + std::exp(-0.75)), 1e-6);
     EXPECT_NEAR(m.positive("满意"), 1 / (1 + std::exp(-2.5)), 1e-6);
     EXPECT_NEAR(m.positive("失望"), 1 / (1 + std::exp(2.5)), 1e-6);
   }
