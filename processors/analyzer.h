@@ -11,7 +11,7 @@
 // (sentiment, intent), issues.yaml, places.yaml, taxonomy.yaml; model paths in them are relative to
 // `configs_dir`. A bad file is a ConfigError at construction naming the file and YAML path.
 //
-// Contract: built once (~1 s: lexicons and models), then analyze() is thread-safe; it is const
+// Contract: built once (~0.2 s: lexicons and models), then analyze() is thread-safe; it is const
 // except for the story index, which has its own lock and bounded size (processors/stories.h).
 #pragma once
 

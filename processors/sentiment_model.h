@@ -2,7 +2,7 @@
 // 2012) over the character 1–3-grams of the normalised text.
 //
 // Why this model: on the validation slices of the shared corpora it beat the fastText model it
-// replaced (weibo2018 0.81 → 0.87, ChnSentiCorp 0.89 → 0.90, docs/BENCHMARKS.md), it does not
+// replaced (weibo2018 0.81 → 0.86, ChnSentiCorp 0.89 → 0.90, docs/BENCHMARKS.md), it does not
 // depend on the segmenter (a new user-dictionary term cannot shift it), and scoring is one hash
 // lookup per n-gram. Features are binary (the n-gram occurs or not); the logistic-regression
 // weight of each n-gram times its NB log-count ratio is folded into one number at training time,
