@@ -41,7 +41,8 @@ class Pipeline : public ::testing::Test {
  protected:
   void SetUp() override {
     config_ = testing::isolated_config("e2e");
-    config_.sandbox.port = 18100 + ::getpid() % 80 * 10;
+    config_.sandbox.port = testing::free_port_block(10);
+    ASSERT_GT(config_.sandbox.port, 0) << "no block of 10 free loopback ports";
     // The shipped sources point at the default sandbox ports (18080 + site); this copy points at
     // the test's own block of ports.
     std::ifstream in(config_.resolve(config_.crawler.sources_file));

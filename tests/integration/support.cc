@@ -1,5 +1,7 @@
 #include "tests/integration/support.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -38,6 +40,37 @@ std::filesystem::path write_config_file(const Config& c) {
       << "sandbox:\n  port: " << c.sandbox.port << "\n  seed: " << c.sandbox.seed
       << "\n  scenario: " << c.resolve(c.sandbox.scenario).string() << "\n";
   return file;
+}
+
+namespace {
+
+bool port_is_free(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+int free_port_block(int count) {
+  // Below the kernel's ephemeral range (32768+), so outgoing connections never hold these ports.
+  constexpr int kFirst = 20000, kLast = 32000;
+  const int blocks = (kLast - kFirst) / count;
+  for (int i = 0; i < blocks; ++i) {
+    const int base = kFirst + (::getpid() + i) % blocks * count;
+    bool all_free = true;
+    for (int k = 0; k < count && all_free; ++k) all_free = port_is_free(base + k);
+    if (all_free) return base;
+  }
+  return -1;
 }
 
 void drop_database(const Config& c) {

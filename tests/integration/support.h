@@ -18,6 +18,11 @@ Config isolated_config(const std::string& name);
 // paths of the shipped config are made absolute so the copy behaves like the original.
 std::filesystem::path write_config_file(const Config& c);
 
+// The first port of `count` consecutive loopback ports that are free right now, searched from a
+// start that differs between test processes. Fixed bases collided with the services' own ports
+// (a demo block at 18120 took ClickHouse's 18123).
+int free_port_block(int count);
+
 // Drops the test's database (best effort, for cleanup).
 void drop_database(const Config& c);
 
