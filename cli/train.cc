@@ -29,7 +29,7 @@ void add_train_command(CLI::App& app, Context& ctx) {
       "Train the sentiment model (NB-weighted logistic regression over character 1-3-grams, liblinear) on\n"
       "weibo2018 and weibo_senti_100k (each minus a 10% held-out slice), ChnSentiCorp train and online_shopping\n"
       "(minus copies of held-out texts); print the model's accuracy and negative-class F1 on the held-out sets;\n"
-      "write the model (processors/train.h, processors/sentiment_model.h). Deterministic; about a minute.");
+      "write the model (processors/train.h, processors/sentiment_model.h). Deterministic; about 25 s of CPU on this project's 2-core machine.");
   auto so = std::make_shared<processors::SentimentTrainOptions>();
   auto s_out = std::make_shared<std::string>();
   sentiment->add_option("-o,--output", *s_out,

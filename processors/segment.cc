@@ -14,10 +14,9 @@ constexpr size_t kMaxWordChars = 16;
 constexpr double kWordCost = 1000;      // fewest words first
 constexpr double kUserTermBonus = 400;  // a user term beats any equally short split
 constexpr double kUnknownCost = 10;     // then fewest characters the lexicon does not know
-// friso-dict's CJK lexicons make ~245k trie edges: this table holds them (and the user terms) at a
-// load just under 1/2 without growing, in 6 MB — each probe is a cache miss, and a table twice as
-// large only spreads them over more pages at start-up and during segmentation.
-constexpr size_t kLexiconEdgeSlots = size_t(1) << 19;
+// friso-dict's CJK lexicons make ~245k trie edges: room for them (and the user terms) from the
+// start, so loading never rehashes (2^19 slots, 8 MB).
+constexpr size_t kLexiconEdges = 300'000;
 
 std::string trim(std::string s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -61,21 +60,15 @@ std::vector<std::string> lexicon_files(const std::filesystem::path& lex_ini, con
 
 bool is_latin(char32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'); }
 
-// Slot of a trie edge in the open-addressing table (Fibonacci hashing; the table size is a power of two).
-size_t slot_of(uint32_t parent, char32_t cp, size_t mask) {
-  const uint64_t key = (uint64_t(parent) << 21) | cp;
-  return size_t((key * 0x9E3779B97F4A7C15ull) >> 20) & mask;
-}
-
 }  // namespace
 
 Segmenter::Segmenter(const std::vector<std::string>& words)
-    : root_(kRootSpan, 0), edges_(1024), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
+    : root_(kRootSpan, 0), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
   for (const auto& w : words) add(w, 1);
 }
 
 Segmenter::Segmenter(const std::filesystem::path& friso_ini)
-    : root_(kRootSpan, 0), edges_(kLexiconEdgeSlots), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
+    : root_(kRootSpan, 0), edges_(kLexiconEdges), kind_(1, 0), rarity_(kRootSpan, 1.0 / std::log(2.72)) {
   const std::filesystem::path dir = ini_value(friso_ini, "friso.lex_dir");
   for (const auto& file : lexicon_files(dir / "friso.lex.ini", "__LEX_CJK_WORDS__")) {
     std::ifstream in(dir / file);
@@ -104,34 +97,13 @@ void Segmenter::set_rarity(char32_t cp, uint32_t frequency) {
   if (cp < kRootSpan) rarity_[cp] = 1.0 / std::log(double(frequency) + 2.72);
 }
 
-uint32_t& Segmenter::edge(uint32_t parent, char32_t cp) {
-  if ((edge_count_ + 1) * 2 > edges_.size()) {  // keep the load at most 1/2
-    std::vector<Edge> grown(edges_.size() * 2);
-    for (const Edge& e : edges_) {
-      if (!e.parent) continue;
-      size_t s = slot_of(e.parent, e.cp, grown.size() - 1);
-      while (grown[s].parent) s = (s + 1) & (grown.size() - 1);
-      grown[s] = e;
-    }
-    edges_.swap(grown);
-  }
-  const size_t mask = edges_.size() - 1;
-  size_t s = slot_of(parent, cp, mask);
-  while (edges_[s].parent && !(edges_[s].parent == parent && edges_[s].cp == cp)) s = (s + 1) & mask;
-  if (!edges_[s].parent) {
-    edges_[s] = Edge{parent, cp, 0};
-    ++edge_count_;
-  }
-  return edges_[s].child;
-}
-
 void Segmenter::add(std::string_view word, uint8_t kind) {
   uint32_t node = 0;
   size_t chars = 0;
   for (size_t pos = 0; pos < word.size();) {
     const char32_t cp = utf8::next(word, pos);
     if (!utf8::is_cjk(cp) || cp >= kRootSpan || ++chars > kMaxWordChars) return;  // only CJK words segment CJK runs
-    uint32_t& next = node == 0 ? root_[cp] : edge(node, cp);
+    uint32_t& next = node == 0 ? root_[cp] : edges_[edge_key(node, cp)];
     if (next == 0) {
       next = uint32_t(kind_.size());
       kind_.push_back(0);
@@ -146,12 +118,8 @@ void Segmenter::add(std::string_view word, uint8_t kind) {
 uint32_t Segmenter::child(uint32_t node, char32_t cp) const {
   if (cp >= kRootSpan) return 0;
   if (node == 0) return root_[cp];
-  const size_t mask = edges_.size() - 1;
-  for (size_t s = slot_of(node, cp, mask);; s = (s + 1) & mask) {
-    const Edge& e = edges_[s];
-    if (e.parent == node && e.cp == cp) return e.child;
-    if (!e.parent) return 0;
-  }
+  const uint32_t* next = edges_.find(edge_key(node, cp));
+  return next ? *next : 0;
 }
 
 void Segmenter::segment_cjk(std::string_view text, size_t begin, size_t end, Work& work, std::vector<Token>& out) const {

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "processors/flat_table.h"
+
 namespace yuqing::processors {
 
 enum class TokenKind : uint8_t { word, user_term, latin, emoticon, emoji, punct };
@@ -46,12 +48,6 @@ class Segmenter {
   size_t size() const { return words_; }
 
  private:
-  // A trie edge parent --cp--> child. parent 0 (the root, whose edges live in root_) marks an empty slot.
-  struct Edge {
-    uint32_t parent = 0;
-    char32_t cp = 0;
-    uint32_t child = 0;
-  };
   // Work arrays of segment_cjk, reused across the CJK runs of one segment() call (a text has a run
   // between every two punctuation marks; fresh arrays per run cost more than the segmentation).
   struct Work {
@@ -65,19 +61,16 @@ class Segmenter {
   void add(std::string_view word, uint8_t kind);
   void segment_cjk(std::string_view text, size_t begin, size_t end, Work& work, std::vector<Token>& out) const;
   uint32_t child(uint32_t node, char32_t cp) const;
-  uint32_t& edge(uint32_t parent, char32_t cp);  // inserts an edge to child 0 when absent
   void set_rarity(char32_t cp, uint32_t frequency);
 
   // Trie. The root's children are a flat array indexed by code point (every position of every text
-  // starts there); deeper edges live in an open-addressing table with linear probing —
-  // std::unordered_map's node-per-entry layout made segmentation the hot path. An edge's key and
-  // child share one slot, so a probe touches one cache line where separate key and child arrays
-  // touched two (measured: most of the gain is at start-up, inserting the ~245k lexicon edges).
-  // kind_[node] is 0 (no word), 1 (lexicon word) or 2 (user term).
+  // starts there); deeper edges parent --cp--> child live in a FlatTable keyed by
+  // (parent << 21 | cp) — std::unordered_map's node-per-entry layout made segmentation the hot
+  // path. kind_[node] is 0 (no word), 1 (lexicon word) or 2 (user term).
   static constexpr char32_t kRootSpan = 0x30000;  // CJK lives below (the BMP and plane 2)
+  static uint64_t edge_key(uint32_t parent, char32_t cp) { return (uint64_t(parent) << 21) | cp; }
   std::vector<uint32_t> root_;
-  std::vector<Edge> edges_;  // size a power of two
-  size_t edge_count_ = 0;
+  FlatTable<uint32_t> edges_;
   std::vector<uint8_t> kind_;
   // Cost of a single character alone, by code point: 1 / ln(frequency + 2.72) from lex-chars.lex.
   std::vector<double> rarity_;

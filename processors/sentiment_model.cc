@@ -44,9 +44,6 @@ uint64_t pack(const char32_t* cps, size_t n) {
   return key;
 }
 
-// Fibonacci hashing: the packed keys' low bits are one code point, so multiply to spread them.
-size_t slot_of(uint64_t key, size_t mask) { return size_t((key * 0x9E3779B97F4A7C15ull) >> 20) & mask; }
-
 std::string read_model_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read sentiment model " + file.string());
@@ -80,11 +77,7 @@ std::string ngram_text(uint64_t key) {
 
 NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
   const std::string text = read_model_file(file);
-  // Room for every line at a load factor of at most 2/3.
-  const size_t lines = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
-  size_t capacity = 16;
-  while (2 * capacity < 3 * lines) capacity *= 2;
-  slots_.assign(capacity, Slot{});
+  weights_.reserve(size_t(std::count(text.begin(), text.end(), '\n')) + 1);  // a line an n-gram
   bool has_bias = false;
   size_t line_no = 0;
   for (size_t pos = 0; pos < text.size();) {
@@ -117,25 +110,9 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
       if (n == size_t(kMaxN)) throw bad("an n-gram holds 1 to 3 characters");
       cps[n] = utf8::next(gram, p);
     }
-    insert(pack(cps, n), float(w));
+    weights_[pack(cps, n)] = float(w);
   }
   if (!has_bias) throw std::runtime_error(file.string() + ": no \"bias\" line: not a yuqing sentiment model");
-}
-
-void NgramSentimentModel::insert(uint64_t key, float weight) {
-  const size_t mask = slots_.size() - 1;
-  size_t i = slot_of(key, mask);
-  while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask;
-  size_ += slots_[i].key == 0;
-  slots_[i] = {key, weight};
-}
-
-const float* NgramSentimentModel::find(uint64_t key) const {
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = slot_of(key, mask);; i = (i + 1) & mask) {
-    if (slots_[i].key == key) return &slots_[i].weight;
-    if (slots_[i].key == 0) return nullptr;
-  }
 }
 
 double NgramSentimentModel::positive(std::string_view normalized, std::vector<Contribution>* strongest,
@@ -143,7 +120,7 @@ double NgramSentimentModel::positive(std::string_view normalized, std::vector<Co
   double logit = bias_;
   std::vector<std::pair<float, uint64_t>> hits;
   for (const uint64_t key : char_ngrams(normalized)) {
-    const float* w = find(key);
+    const float* w = weights_.find(key);
     if (!w) continue;
     logit += *w;
     if (strongest) hits.emplace_back(*w, key);

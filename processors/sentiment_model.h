@@ -28,6 +28,8 @@
 #include <utility>
 #include <vector>
 
+#include "processors/flat_table.h"
+
 namespace yuqing::processors {
 
 // The distinct character 1–3-grams of a normalised text, each packed into one key (21 bits per code
@@ -47,22 +49,11 @@ class NgramSentimentModel {
   // P(positive) of a normalised text; `strongest`, when given, receives the `k` n-grams that moved
   // the logit most (largest |weight| first) — the model's evidence.
   double positive(std::string_view normalized, std::vector<Contribution>* strongest = nullptr, size_t k = 3) const;
-  size_t size() const { return size_; }
+  size_t size() const { return weights_.size(); }
 
  private:
-  void insert(uint64_t key, float weight);
-  const float* find(uint64_t key) const;
-
-  // An open-addressing table (linear probing, key 0 = empty: no n-gram packs to 0) rather than
-  // std::unordered_map: 600k n-grams load without 600k node allocations, and a lookup — the
-  // analyzer's most frequent operation — touches one cache line (key and weight side by side)
-  // instead of chasing a node pointer.
-  struct Slot {
-    uint64_t key = 0;
-    float weight = 0;
-  };
-  std::vector<Slot> slots_;
-  size_t size_ = 0;
+  // Packed n-gram (code points side by side, never 0) -> folded weight.
+  FlatTable<float> weights_;
   double bias_ = 0;
 };
 
