@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "processors/analyzer.h"
@@ -22,14 +23,20 @@ int run_analyze(const processors::Analyzer& analyzer) {
     nlohmann::json result;
     const auto in = nlohmann::json::parse(line, nullptr, false);
     const auto text = in.is_object() ? in.find("text") : in.end();
-    if (!in.is_object() || text == in.end() || !text->is_string()) {
+    const auto kind_field = in.is_object() ? in.find("kind") : in.end();
+    std::optional<DocKind> kind = DocKind::article;
+    if (kind_field != in.end()) kind = kind_field->is_string() ? doc_kind_from_string(kind_field->get<std::string>()) : std::nullopt;
+    if (!in.is_object() || text == in.end() || !text->is_string() || !kind) {
       ++bad;
       result = {{"id", in.is_object() && in.contains("id") ? in["id"] : nullptr},
-                {"error", "expected a JSON object with a string \"text\""}};
+                {"error", kind ? "expected a JSON object with a string \"text\""
+                               : "\"kind\" must be one of article, comment, message, reply, post"}};
     } else {
       Document d;
+      d.kind = *kind;
       d.text = text->get<std::string>();
       if (auto t = in.find("title"); t != in.end() && t->is_string()) d.title = t->get<std::string>();
+      if (auto c = in.find("context"); c != in.end() && c->is_string()) d.context = c->get<std::string>();
       if (auto id = in.find("id"); id != in.end() && id->is_string()) d.id = id->get<std::string>();
       result = to_json_value(analyzer.analyze(d));
       result["id"] = in.contains("id") ? in["id"] : nullptr;
@@ -48,9 +55,11 @@ int run_analyze(const processors::Analyzer& analyzer) {
 void add_analyze_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "analyze",
-      "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?}, and write one\n"
-      "JSON line per input: sentiment, category, issues (with departments), intent, places, keywords,\n"
-      "story — the same code path `yuqing process` runs on Kafka. Exit code 1 if a line was not a document.");
+      "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?, \"kind\"?,\n"
+      "\"context\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
+      "intent, places, keywords, story — the same code path `yuqing process` runs on Kafka. kind is one of\n"
+      "article (default), comment, message, reply, post; context is the parent's title, which places and\n"
+      "issues fall back on. Exit code 1 if a line was not a document.");
   auto configs = std::make_shared<std::string>();
   cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");
   cmd->callback([&ctx, configs] {

@@ -21,6 +21,7 @@ json document_fields(const Document& d) {
             {"text", d.text},
             {"fetched_at", format_iso8601(d.fetched_at)}};
   if (!d.parent_id.empty()) j["parent_id"] = d.parent_id;
+  if (!d.context.empty()) j["context"] = d.context;
   if (!d.author.empty()) j["author"] = d.author;
   if (!d.source_name.empty()) j["source_name"] = d.source_name;
   if (!d.charset.empty()) j["charset"] = d.charset;
@@ -93,6 +94,7 @@ Status read_document(const json& j, std::string_view expected_schema, Document& 
   d.id = r.str("id", true);
   const std::string kind = r.str("kind", true);
   d.parent_id = r.str("parent_id", false);
+  d.context = r.str("context", false);
   d.url = r.str("url", true);
   d.site = r.str("site", true);
   d.title = r.str("title", false);

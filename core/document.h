@@ -34,6 +34,10 @@ struct Document {
   std::string id;
   DocKind kind = DocKind::article;
   std::string parent_id;    // empty for top-level items
+  // The parent's title (the article a comment is under, the message a reply answers, the thread a
+  // post is in), as the crawler saw it. Comments rarely repeat where and what they are about; the
+  // analyzer falls back on it for places and issues. Empty for top-level items.
+  std::string context;
   std::string url;          // canonical URL of the page the item was found on
   std::string site;         // source name from configs/sources.yaml
   std::string title;

@@ -379,6 +379,7 @@ class CrawlRun {
     UrlState child;
     child.hops = st.hops + 1;
     child.parent_id = st.parent_id;
+    child.parent_title = st.parent_title;
     child.thread_url = st.thread_url;
     child.anchor = st.anchor;
     if (!add_url(source, frontier, *target, source.role_of(*target).value_or(st.role), std::move(child), now)) {
@@ -485,10 +486,12 @@ class CrawlRun {
       if (set.on_documents) {
         UrlState self = st;
         self.parent_id = d.id;
+        self.parent_title = d.title;
         produce_items(source, frontier, set, self, page, charset, now);
       } else if (set.entry) {
         UrlState child;
         child.parent_id = d.id;
+        child.parent_title = d.title;
         child.thread_url = st.url;
         child.anchor = st.anchor;
         for (const auto& href : set.entry->extract_all(page.root())) {
@@ -503,6 +506,7 @@ class CrawlRun {
       if (auto url = abs ? canonical_url(*abs) : std::nullopt) {
         UrlState child;
         child.parent_id = d.id;
+        child.parent_title = d.title;
         child.thread_url = st.url;
         child.anchor = st.anchor;
         add_url(source, frontier, *url, Role::comment_api, child, now);
@@ -533,6 +537,7 @@ class CrawlRun {
     // of every other item of the thread.
     const bool thread_start = set.parent_first_item && st.thread_url.empty();
     std::string first_id;
+    std::string first_title;  // the thread's subject: the first post's title, else the page's
     for (size_t i = 0; i < elements.size(); ++i) {
       Document d;
       d.kind = set.kind;
@@ -545,14 +550,17 @@ class CrawlRun {
       d.id = make_document_id(st.url, format_item_key(set.key, key_value, i + 1));
       if (thread_start && first_id.empty()) {
         first_id = d.id;  // the thread's first post: no parent, and the parent of the rest
+        first_title = d.title.empty() ? page.title() : d.title;
       } else {
         d.parent_id = thread_start ? first_id : st.parent_id;
+        d.context = thread_start ? first_title : st.parent_title;
       }
       produce(source, d);
     }
     if (!set.next || set.on_documents || (thread_start && first_id.empty())) return;
     UrlState child;
     child.parent_id = thread_start ? first_id : st.parent_id;
+    child.parent_title = thread_start ? first_title : st.parent_title;
     child.thread_url = st.thread_url.empty() ? st.url : st.thread_url;
     child.anchor = st.anchor;
     for (const auto& href : set.next->extract_all(page.root())) {
@@ -583,6 +591,7 @@ class CrawlRun {
       d.url = thread;
       d.site = source.name;
       d.parent_id = st.parent_id;
+      d.context = st.parent_title;
       d.charset = "utf-8";
       for (const auto& [field, path] : api.fields) {
         const std::string v = text_of(json_path(item, path));
@@ -600,6 +609,7 @@ class CrawlRun {
     if (cursor.empty() || cursor == "null") return;
     UrlState child;
     child.parent_id = st.parent_id;
+    child.parent_title = st.parent_title;
     child.thread_url = thread;
     child.anchor = st.anchor;
     child.cursor = cursor;

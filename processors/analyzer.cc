@@ -1,5 +1,7 @@
 #include "processors/analyzer.h"
 
+#include <algorithm>
+
 #include "core/hash.h"
 #include "core/yaml_reader.h"
 #include "processors/category.h"
@@ -117,6 +119,21 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.story_id = story.story_id;
   t.story_match = story.match;
   t.places = places_->tag(text, tokens);
+  // A comment, reply or post seldom repeats where and what it is about; its parent's title does.
+  // Places fall back on that title when the item names none; issues (evidence marked "context:")
+  // when it names none and no place the title does not — a comment about another town is most
+  // likely about another matter.
+  std::string context;
+  std::vector<Token> context_tokens;
+  bool same_places = true;
+  if (!doc.context.empty()) {
+    context = normalizer_->normalize(doc.context).text;
+    context_tokens = segmenter_->segment(context);
+    std::vector<std::string> context_places = places_->tag(context, context_tokens);
+    for (const auto& p : t.places)
+      same_places = same_places && std::find(context_places.begin(), context_places.end(), p) != context_places.end();
+    if (t.places.empty()) t.places = std::move(context_places);
+  }
 
   CategoryResult category = category_->tag(text, tokens);
   t.category_l1 = std::move(category.level1);
@@ -124,6 +141,16 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.category_score = category.score;
 
   t.issues = issues_->tag(text, tokens, t.places);
+  // A government reply is about the matter of the message it answers, whatever else it names
+  // (it always names the message board itself), so it takes the message's issues too.
+  if (!context.empty() && same_places && (t.issues.empty() || doc.kind == DocKind::reply)) {
+    for (IssueTag& issue : issues_->tag(context, context_tokens, t.places)) {
+      if (std::any_of(t.issues.begin(), t.issues.end(), [&](const IssueTag& own) { return own.name == issue.name; }))
+        continue;
+      for (std::string& e : issue.evidence) e.insert(0, "context:");
+      t.issues.push_back(std::move(issue));
+    }
+  }
 
   SentimentResult sentiment = sentiment_->tag(text, tokens);
   t.sentiment_label = std::move(sentiment.label);

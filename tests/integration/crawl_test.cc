@@ -200,7 +200,7 @@ class CrawlSandbox : public ::testing::Test {
   }
 
   void expect_exactly_the_truth(const std::map<std::string, Document>& got) {
-    size_t missing = 0, wrong_parent = 0, replacement = 0;
+    size_t missing = 0, wrong_parent = 0, wrong_context = 0, replacement = 0;
     std::map<std::string, size_t> missing_by_kind;
     for (const auto& [id, t] : truth_.by_id) {
       auto it = got.find(id);
@@ -212,6 +212,14 @@ class CrawlSandbox : public ::testing::Test {
       const std::string parent = t["parent"].is_null() ? "" : t["parent"].get<std::string>();
       if (it->second.parent_id != parent && ++wrong_parent <= 10)
         ADD_FAILURE() << "parent of " << t.dump() << " is '" << it->second.parent_id << "'";
+      // An item carries its parent's title as context (a thread's posts: the thread's subject,
+      // which the first post has no title field for).
+      if (auto p = got.find(parent); p != got.end()) {
+        const Document& d = it->second;
+        const bool ok = d.kind == DocKind::post ? !d.context.empty() : d.context == p->second.title;
+        if (!ok && ++wrong_context <= 10)
+          ADD_FAILURE() << "context of " << t["url"] << " is '" << d.context << "', its parent's title '" << p->second.title << "'";
+      }
       if (it->second.text.find("\xEF\xBF\xBD") != std::string::npos && ++replacement <= 10)
         ADD_FAILURE() << "U+FFFD in " << t["url"];
       EXPECT_EQ(to_string(it->second.kind), t["kind"].get<std::string>())
@@ -223,6 +231,7 @@ class CrawlSandbox : public ::testing::Test {
     for (const auto& [what, n] : missing_by_kind) ADD_FAILURE() << n << " missing of " << what;
     EXPECT_EQ(missing, 0u);
     EXPECT_EQ(wrong_parent, 0u);
+    EXPECT_EQ(wrong_context, 0u);
     EXPECT_EQ(replacement, 0u);
     EXPECT_EQ(got.size(), truth_.by_id.size());
   }

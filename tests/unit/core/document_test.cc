@@ -10,6 +10,7 @@ Document sample() {
   d.id = make_document_id("http://example.gov.cn/a.html");
   d.kind = DocKind::comment;
   d.parent_id = make_document_id("http://example.gov.cn/parent.html");
+  d.context = "泥沟镇供水管网改造";
   d.url = "http://example.gov.cn/a.html";
   d.site = "portal";
   d.title = "运河街道老旧小区改造";
@@ -36,6 +37,7 @@ TEST(Document, RawRoundTrip) {
   EXPECT_EQ(back.id, d.id);
   EXPECT_EQ(back.kind, DocKind::comment);
   EXPECT_EQ(back.parent_id, d.parent_id);
+  EXPECT_EQ(back.context, d.context);
   EXPECT_EQ(back.title, d.title);
   EXPECT_EQ(back.text, d.text);
   EXPECT_EQ(back.published_at, d.published_at);

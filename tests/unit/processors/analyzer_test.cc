@@ -142,6 +142,48 @@ TEST(Places, ShortNamesNeedContext) {
   EXPECT_EQ(tag("", "台儿庄古城游客很多").places, std::vector<std::string>{"运河街道"});
 }
 
+TEST(Analyzer, CommentsTakePlaceAndIssueFromTheirParentsTitleOnlyWhenTheyNameNone) {
+  Document d;
+  d.kind = DocKind::comment;
+  d.context = "运河街道老旧小区改造迟迟不完工";
+  d.text = "拖了这么久，到底还管不管？";
+  const Tags bare = analyzer().analyze(d);
+  EXPECT_EQ(bare.places, std::vector<std::string>{"运河街道"});
+  ASSERT_TRUE(has_issue(bare, "老旧小区与棚户区改造"));
+  EXPECT_TRUE(contains(bare.issues.front().evidence, "context:老旧小区"));
+  EXPECT_EQ(bare.sentiment_label, "negative");  // sentiment is the comment's own
+
+  d.text = "泥沟镇的路灯也一直不亮，没人修。";  // another town: most likely another matter
+  const Tags own = analyzer().analyze(d);
+  EXPECT_EQ(own.places, std::vector<std::string>{"泥沟镇"});
+  EXPECT_FALSE(has_issue(own, "老旧小区与棚户区改造"));
+  for (const auto& issue : own.issues)
+    for (const auto& e : issue.evidence) EXPECT_EQ(e.rfind("context:", 0), std::string::npos) << e;
+
+  d.text = "运河街道这个工程到底什么时候完？";  // the same town as the title: the same matter
+  EXPECT_TRUE(has_issue(analyzer().analyze(d), "老旧小区与棚户区改造"));
+
+  d.context.clear();  // no parent title: nothing borrowed
+  d.text = "拖了这么久，到底还管不管？";
+  EXPECT_TRUE(analyzer().analyze(d).places.empty());
+}
+
+TEST(Analyzer, AReplyTakesTheIssuesOfTheMessageItAnswersBesideItsOwn) {
+  Document d;
+  d.kind = DocKind::reply;
+  d.context = "运河街道老旧小区加装电梯进展缓慢";
+  d.text = "您好！您的留言已收悉。经区住房城乡建设局核实，该项目已于本月复工，预计年底完成。感谢您的监督。";
+  const Tags t = analyzer().analyze(d);
+  ASSERT_TRUE(has_issue(t, "老旧小区与棚户区改造")) << t.issues.size();
+  const auto borrowed = std::find_if(t.issues.begin(), t.issues.end(), [](const IssueTag& i) { return i.name == "老旧小区与棚户区改造"; });
+  EXPECT_EQ(borrowed->evidence.front().rfind("context:", 0), 0u) << borrowed->evidence.front();
+  d.kind = DocKind::comment;  // a comment that names an issue of its own keeps to it
+  d.text = "开发商虚假宣传，商品房交房延期。";
+  const Tags own = analyzer().analyze(d);
+  EXPECT_TRUE(has_issue(own, "房地产市场监管"));
+  EXPECT_FALSE(has_issue(own, "老旧小区与棚户区改造"));
+}
+
 TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
   const Tags t = tag("", "今天天气晴朗，气温二十度。");
   EXPECT_TRUE(t.issues.empty());
