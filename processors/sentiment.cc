@@ -48,6 +48,7 @@ SentimentTagger::SentimentTagger(YamlSection s, const std::filesystem::path& bas
   s.read("negation_window", negation_window_, 1, 8);
   s.read("model_weight", model_weight_, 0, 1);
   s.read("neutral_band", neutral_band_, 0, 1);
+  s.read("neutral_band_without_cues", neutral_band_without_cues_, 0, 1);
   std::string model;
   s.read("model", model);
   s.finish();
@@ -144,6 +145,7 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<st
 SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens) const {
   SentimentResult r;
   r.lexicon_score = lexicon(tokens, r.evidence);
+  const bool has_cues = !r.evidence.empty();  // an opinion word, emoticon, turn, rhetorical question...
   if (model_) {
     std::vector<NgramSentimentModel::Contribution> strongest;
     const double p = model_->positive(normalized, &strongest);
@@ -157,7 +159,10 @@ SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vec
     r.score = r.lexicon_score;
   }
   r.score = std::clamp(r.score, -1.0, 1.0);
-  r.label = r.score >= neutral_band_ ? "positive" : r.score <= -neutral_band_ ? "negative" : "neutral";
+  // Without a single cue the text is most likely objective (news, notices): only a confident model
+  // makes it polar. The sign of the score is kept either way.
+  const double band = has_cues ? neutral_band_ : neutral_band_without_cues_;
+  r.label = r.score >= band ? "positive" : r.score <= -band ? "negative" : "neutral";
   return r;
 }
 

@@ -10,7 +10,9 @@
 //   after the turn), rhetorical questions (难道…吗？), sarcasm markers (呵呵, 好棒棒) that turn
 //   praise into criticism, and Weibo emoticons ([怒], [赞]) and emoji.
 // score = model_weight · (2·P(positive) − 1) + (1 − model_weight) · lexicon score when a model is
-// loaded, else the lexicon score; |score| < neutral_band is neutral.
+// loaded, else the lexicon score; |score| < neutral_band is neutral, and |score| <
+// neutral_band_without_cues when no lexicon cue fired (a text without a single opinion word, turn
+// or emoticon is most likely objective: news, notices).
 //
 // Contract: built once from the YAML (and the model file it names), then immutable; tag() is const
 // and thread-safe. A missing or unreadable model named in the YAML is a ConfigError.
@@ -60,6 +62,7 @@ class SentimentTagger {
   int negation_window_ = 3;  // tokens looked back for negators and degree words
   double model_weight_ = 0.75;
   double neutral_band_ = 0.2;
+  double neutral_band_without_cues_ = 0.4;
   std::unique_ptr<NgramSentimentModel> model_;
 };
 

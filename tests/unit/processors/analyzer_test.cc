@@ -124,6 +124,15 @@ TEST(Sentiment, PraiseNegationDegreeContrast) {
   EXPECT_TRUE(contains(turn.sentiment_evidence, "turn:但是"));
 }
 
+TEST(Sentiment, WithoutAnyCueOnlyAConfidentModelMakesATextPolar) {
+  // An objective notice: the model leans positive (P ≈ 0.76, score ≈ 0.4) on n-grams alone.
+  const Tags notice = tag("", "涧头集镇新建的文化广场正式投入使用，广场设有健身器材和儿童游乐设施。");
+  EXPECT_GT(notice.sentiment_score, 0.2);  // past the band for texts with cues...
+  EXPECT_EQ(notice.sentiment_label, "neutral");  // ...but no opinion word, turn or emoticon fired
+  const Tags opinion = tag("", "涧头集镇新建的文化广场正式投入使用，居民很满意。");
+  EXPECT_EQ(opinion.sentiment_label, "positive");
+}
+
 TEST(Sentiment, EmoticonsRhetoricalQuestionsAndSarcasm) {
   EXPECT_EQ(tag("", "又停水了[怒][怒]").sentiment_label, "negative");
   EXPECT_EQ(tag("", "新修的公园真漂亮[赞]").sentiment_label, "positive");
