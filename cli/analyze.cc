@@ -58,8 +58,8 @@ void add_analyze_command(CLI::App& app, Context& ctx) {
       "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?, \"kind\"?,\n"
       "\"context\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
       "intent, places, keywords, story — the same code path `yuqing process` runs on Kafka. kind is one of\n"
-      "article (default), comment, message, reply, post; context is the parent's title, which places and\n"
-      "issues fall back on. Exit code 1 if a line was not a document.");
+      "article (default), comment, message, reply, post; context is what the parent is about (its title and\n"
+      "opening), which places and issues fall back on. Exit code 1 if a line was not a document.");
   auto configs = std::make_shared<std::string>();
   cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");
   cmd->callback([&ctx, configs] {

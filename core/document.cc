@@ -122,6 +122,17 @@ std::optional<DocKind> doc_kind_from_string(std::string_view s) {
   return std::nullopt;
 }
 
+std::string context_of(const Document& parent) {
+  std::string out = parent.title;
+  if (!out.empty() && !parent.text.empty()) out += '\n';
+  size_t end = 0;
+  for (size_t chars = 0; end < parent.text.size() && chars < kContextChars; ++chars) {
+    ++end;  // past the lead byte, then past its continuation bytes (10xxxxxx)
+    while (end < parent.text.size() && (static_cast<unsigned char>(parent.text[end]) & 0xC0) == 0x80) ++end;
+  }
+  return out.append(parent.text, 0, end);
+}
+
 std::string make_document_id(std::string_view canonical_url, std::string_view item_key) {
   if (item_key.empty()) return fingerprint(canonical_url);
   std::string input(canonical_url);

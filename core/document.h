@@ -34,9 +34,9 @@ struct Document {
   std::string id;
   DocKind kind = DocKind::article;
   std::string parent_id;    // empty for top-level items
-  // The parent's title (the article a comment is under, the message a reply answers, the thread a
-  // post is in), as the crawler saw it. Comments rarely repeat where and what they are about; the
-  // analyzer falls back on it for places and issues. Empty for top-level items.
+  // What the parent (the article a comment is under, the message a reply answers, the first post
+  // of a thread) is about: context_of(parent). Comments rarely repeat where and what they are
+  // about; the analyzer falls back on it for places and issues. Empty for top-level items.
   std::string context;
   std::string url;          // canonical URL of the page the item was found on
   std::string site;         // source name from configs/sources.yaml
@@ -77,6 +77,11 @@ struct EnrichedDocument {
   Tags tags;
   UnixSeconds processed_at = 0;
 };
+
+// A parent's title and the opening of its text (kContextChars characters at most, cut at a
+// character boundary), one per line: where a news story or message names its place and matter.
+inline constexpr size_t kContextChars = 200;
+std::string context_of(const Document& parent);
 
 // Stable document id: 32 hex digits of SHA-1 over the canonical URL and the item key.
 std::string make_document_id(std::string_view canonical_url, std::string_view item_key = {});

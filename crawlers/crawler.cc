@@ -379,7 +379,7 @@ class CrawlRun {
     UrlState child;
     child.hops = st.hops + 1;
     child.parent_id = st.parent_id;
-    child.parent_title = st.parent_title;
+    child.parent_context = st.parent_context;
     child.thread_url = st.thread_url;
     child.anchor = st.anchor;
     if (!add_url(source, frontier, *target, source.role_of(*target).value_or(st.role), std::move(child), now)) {
@@ -486,12 +486,12 @@ class CrawlRun {
       if (set.on_documents) {
         UrlState self = st;
         self.parent_id = d.id;
-        self.parent_title = d.title;
+        self.parent_context = context_of(d);
         produce_items(source, frontier, set, self, page, charset, now);
       } else if (set.entry) {
         UrlState child;
         child.parent_id = d.id;
-        child.parent_title = d.title;
+        child.parent_context = context_of(d);
         child.thread_url = st.url;
         child.anchor = st.anchor;
         for (const auto& href : set.entry->extract_all(page.root())) {
@@ -506,7 +506,7 @@ class CrawlRun {
       if (auto url = abs ? canonical_url(*abs) : std::nullopt) {
         UrlState child;
         child.parent_id = d.id;
-        child.parent_title = d.title;
+        child.parent_context = context_of(d);
         child.thread_url = st.url;
         child.anchor = st.anchor;
         add_url(source, frontier, *url, Role::comment_api, child, now);
@@ -537,7 +537,7 @@ class CrawlRun {
     // of every other item of the thread.
     const bool thread_start = set.parent_first_item && st.thread_url.empty();
     std::string first_id;
-    std::string first_title;  // the thread's subject: the first post's title, else the page's
+    std::string first_context;  // the thread's subject (the page's title if the post has none) and opening
     for (size_t i = 0; i < elements.size(); ++i) {
       Document d;
       d.kind = set.kind;
@@ -550,17 +550,19 @@ class CrawlRun {
       d.id = make_document_id(st.url, format_item_key(set.key, key_value, i + 1));
       if (thread_start && first_id.empty()) {
         first_id = d.id;  // the thread's first post: no parent, and the parent of the rest
-        first_title = d.title.empty() ? page.title() : d.title;
+        Document subject = d;
+        if (subject.title.empty()) subject.title = page.title();
+        first_context = context_of(subject);
       } else {
         d.parent_id = thread_start ? first_id : st.parent_id;
-        d.context = thread_start ? first_title : st.parent_title;
+        d.context = thread_start ? first_context : st.parent_context;
       }
       produce(source, d);
     }
     if (!set.next || set.on_documents || (thread_start && first_id.empty())) return;
     UrlState child;
     child.parent_id = thread_start ? first_id : st.parent_id;
-    child.parent_title = thread_start ? first_title : st.parent_title;
+    child.parent_context = thread_start ? first_context : st.parent_context;
     child.thread_url = st.thread_url.empty() ? st.url : st.thread_url;
     child.anchor = st.anchor;
     for (const auto& href : set.next->extract_all(page.root())) {
@@ -591,7 +593,7 @@ class CrawlRun {
       d.url = thread;
       d.site = source.name;
       d.parent_id = st.parent_id;
-      d.context = st.parent_title;
+      d.context = st.parent_context;
       d.charset = "utf-8";
       for (const auto& [field, path] : api.fields) {
         const std::string v = text_of(json_path(item, path));
@@ -609,7 +611,7 @@ class CrawlRun {
     if (cursor.empty() || cursor == "null") return;
     UrlState child;
     child.parent_id = st.parent_id;
-    child.parent_title = st.parent_title;
+    child.parent_context = st.parent_context;
     child.thread_url = thread;
     child.anchor = st.anchor;
     child.cursor = cursor;

@@ -44,7 +44,7 @@ std::string to_json_line(const UrlState& s) {
                       {"next_due", std::isinf(s.next_due) ? nlohmann::json(nullptr) : nlohmann::json(s.next_due)},
                       {"status", s.last_status}, {"attempts", s.attempts}};
   if (!s.parent_id.empty()) j["parent_id"] = s.parent_id;
-  if (!s.parent_title.empty()) j["parent_title"] = s.parent_title;
+  if (!s.parent_context.empty()) j["parent_context"] = s.parent_context;
   if (!s.thread_url.empty()) j["thread_url"] = s.thread_url;
   if (s.anchor != 0) j["anchor"] = s.anchor;
   if (!s.etag.empty()) j["etag"] = s.etag;
@@ -64,7 +64,7 @@ bool from_json_line(const std::string& line, UrlState& out) {
     if (!role) return false;
     s.role = *role;
     s.parent_id = j.value("parent_id", "");
-    s.parent_title = j.value("parent_title", "");
+    s.parent_context = j.value("parent_context", "");
     s.thread_url = j.value("thread_url", "");
     s.anchor = j.value("anchor", 0.0);
     s.first_seen = j.value("first_seen", 0.0);

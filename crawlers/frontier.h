@@ -47,7 +47,7 @@ struct UrlState {
   std::string url;            // canonical; the key
   Role role = Role::list;
   std::string parent_id;      // document the items on this page belong to ("" for none)
-  std::string parent_title;   // that document's title: the items' `context`
+  std::string parent_context; // context_of(that document): the items' `context`
   std::string thread_url;     // canonical URL of the thread (article) the page belongs to
   double anchor = 0;          // when the thread was first seen: decaying schedules count from here
   double first_seen = 0;

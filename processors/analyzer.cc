@@ -119,9 +119,10 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.story_id = story.story_id;
   t.story_match = story.match;
   t.places = places_->tag(text, tokens);
-  // A comment, reply or post seldom repeats where and what it is about; its parent's title does.
-  // Places fall back on that title when the item names none; issues (evidence marked "context:")
-  // when it names none and no place the title does not — a comment about another town is most
+  // A comment, reply or post seldom repeats where and what it is about; its parent's title and
+  // opening (Document::context) do.
+  // Places fall back on that context when the item names none; issues (evidence marked "context:")
+  // when it names none and no place the context does not — a comment about another town is most
   // likely about another matter.
   std::string context;
   std::vector<Token> context_tokens;

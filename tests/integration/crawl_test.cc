@@ -212,13 +212,15 @@ class CrawlSandbox : public ::testing::Test {
       const std::string parent = t["parent"].is_null() ? "" : t["parent"].get<std::string>();
       if (it->second.parent_id != parent && ++wrong_parent <= 10)
         ADD_FAILURE() << "parent of " << t.dump() << " is '" << it->second.parent_id << "'";
-      // An item carries its parent's title as context (a thread's posts: the thread's subject,
-      // which the first post has no title field for).
+      // An item carries what its parent is about as context (a thread's posts: the thread's
+      // subject, from the page since the first post has no title field, and the first post).
       if (auto p = got.find(parent); p != got.end()) {
         const Document& d = it->second;
-        const bool ok = d.kind == DocKind::post ? !d.context.empty() : d.context == p->second.title;
+        const std::string expected = context_of(p->second);
+        const bool ok = d.kind == DocKind::post ? d.context.ends_with(expected) && d.context.size() > expected.size()
+                                                : d.context == expected;
         if (!ok && ++wrong_context <= 10)
-          ADD_FAILURE() << "context of " << t["url"] << " is '" << d.context << "', its parent's title '" << p->second.title << "'";
+          ADD_FAILURE() << "context of " << t["url"] << " is '" << d.context << "', expected '" << expected << "'";
       }
       if (it->second.text.find("\xEF\xBF\xBD") != std::string::npos && ++replacement <= 10)
         ADD_FAILURE() << "U+FFFD in " << t["url"];

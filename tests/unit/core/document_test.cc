@@ -45,6 +45,16 @@ TEST(Document, RawRoundTrip) {
   EXPECT_EQ(back.charset, "gb18030");
 }
 
+TEST(Document, ContextIsTheTitleAndTheOpeningCutAtACharacter) {
+  Document parent;
+  parent.title = "泥沟镇供水管网改造";
+  parent.text = std::string(kContextChars - 1, 'a') + "供水";  // the limit falls between 供 and 水
+  EXPECT_EQ(context_of(parent), "泥沟镇供水管网改造\n" + std::string(kContextChars - 1, 'a') + "供");
+  parent.title.clear();
+  parent.text = "短文";
+  EXPECT_EQ(context_of(parent), "短文");
+}
+
 TEST(Document, EnrichedRoundTripKeepsTags) {
   EnrichedDocument e{sample(), {}, 1655521000};
   e.tags.issues.push_back({"老旧小区与棚户区改造", {"区住房城乡建设局"}, 1.4, {"老旧小区", "改造"}});

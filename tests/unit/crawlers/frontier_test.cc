@@ -106,7 +106,7 @@ TEST(Frontier, TornLastLineIsIgnoredAndTheLogCompacted) {
 TEST(Frontier, JsonLineRoundTrips) {
   UrlState s = url("http://a/api?cursor=x", 12.5, Role::comment_api);
   s.parent_id = "abc";
-  s.parent_title = "泥沟镇供水管网改造";
+  s.parent_context = "泥沟镇供水管网改造";
   s.thread_url = "http://a/t";
   s.anchor = 3;
   s.cursor = "x";
@@ -115,7 +115,7 @@ TEST(Frontier, JsonLineRoundTrips) {
   ASSERT_TRUE(from_json_line(to_json_line(s), back));
   EXPECT_EQ(back.role, Role::comment_api);
   EXPECT_EQ(back.parent_id, "abc");
-  EXPECT_EQ(back.parent_title, "泥沟镇供水管网改造");
+  EXPECT_EQ(back.parent_context, "泥沟镇供水管网改造");
   EXPECT_EQ(back.thread_url, "http://a/t");
   EXPECT_EQ(back.anchor, 3);
   EXPECT_EQ(back.cursor, "x");
