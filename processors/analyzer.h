@@ -4,7 +4,8 @@
 //   → segment (friso-dict lexicons + user dictionary of every configured term)
 //   → stories (exact + near duplicates) → places → category → policy issues (+ departments)
 //     (places and issues fall back on what the parent is about, Document::context, when the text has none)
-//   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news)
+//   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news; a
+//     citizen's negative comment, post or message without cues: complaint)
 //   → keywords.
 // Each step is its own file in processors/ with its own contract.
 //

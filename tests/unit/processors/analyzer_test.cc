@@ -211,6 +211,17 @@ TEST(Intent, AGovernmentReplyReportsWhatItQuotesOthersComplainOrAsk) {
   EXPECT_EQ(analyzer().analyze(d).intent, "news");
 }
 
+TEST(Intent, ANegativeCommentWithoutCuesIsAComplaintANewsArticleIsNot) {
+  Document d;
+  d.text = "唉，暖气不热，室温只有十几度，太让人失望了";
+  d.kind = DocKind::comment;
+  const Tags comment = analyzer().analyze(d);
+  ASSERT_EQ(comment.sentiment_label, "negative");
+  EXPECT_EQ(comment.intent, "complaint");
+  d.kind = DocKind::article;  // a report of the same words is news
+  EXPECT_EQ(analyzer().analyze(d).intent, "news");
+}
+
 TEST(Intent, InquiryAndSuggestion) {
   EXPECT_EQ(tag("", "请问低保申请需要哪些材料？").intent, "inquiry");
   EXPECT_EQ(tag("", "建议在泥沟镇中心路口增设红绿灯。").intent, "suggestion");
