@@ -25,6 +25,15 @@ Tags tag(const std::string& title, const std::string& text) {
   return analyzer().analyze(d);
 }
 
+// A comment, reply... under a parent that is about `context`.
+Tags item(DocKind kind, const std::string& context, const std::string& text) {
+  Document d;
+  d.kind = kind;
+  d.context = context;
+  d.text = text;
+  return analyzer().analyze(d);
+}
+
 bool has_issue(const Tags& t, const std::string& name) {
   return std::any_of(t.issues.begin(), t.issues.end(), [&](const IssueTag& i) { return i.name == name; });
 }
@@ -151,46 +160,37 @@ TEST(Places, ShortNamesNeedContext) {
   EXPECT_EQ(tag("", "台儿庄古城游客很多").places, std::vector<std::string>{"运河街道"});
 }
 
-TEST(Analyzer, CommentsTakePlaceAndIssueFromTheirParentsTitleOnlyWhenTheyNameNone) {
-  Document d;
-  d.kind = DocKind::comment;
-  d.context = "运河街道老旧小区改造迟迟不完工";
-  d.text = "拖了这么久，到底还管不管？";
-  const Tags bare = analyzer().analyze(d);
+TEST(Analyzer, CommentsTakePlaceAndIssueFromTheirParentOnlyWhenTheyNameNone) {
+  const std::string parent = "运河街道老旧小区改造迟迟不完工";
+  const Tags bare = item(DocKind::comment, parent, "拖了这么久，到底还管不管？");
   EXPECT_EQ(bare.places, std::vector<std::string>{"运河街道"});
   ASSERT_TRUE(has_issue(bare, "老旧小区与棚户区改造"));
   EXPECT_TRUE(contains(bare.issues.front().evidence, "context:老旧小区"));
   EXPECT_EQ(bare.sentiment_label, "negative");  // sentiment is the comment's own
 
-  d.text = "泥沟镇的路灯也一直不亮，没人修。";  // another town: most likely another matter
-  const Tags own = analyzer().analyze(d);
-  EXPECT_EQ(own.places, std::vector<std::string>{"泥沟镇"});
-  EXPECT_FALSE(has_issue(own, "老旧小区与棚户区改造"));
-  for (const auto& issue : own.issues)
+  // Another town: most likely another matter.
+  const Tags elsewhere = item(DocKind::comment, parent, "泥沟镇的路灯也一直不亮，没人修。");
+  EXPECT_EQ(elsewhere.places, std::vector<std::string>{"泥沟镇"});
+  EXPECT_FALSE(has_issue(elsewhere, "老旧小区与棚户区改造"));
+  for (const auto& issue : elsewhere.issues)
     for (const auto& e : issue.evidence) EXPECT_EQ(e.rfind("context:", 0), std::string::npos) << e;
 
-  d.text = "运河街道这个工程到底什么时候完？";  // the same town as the title: the same matter
-  EXPECT_TRUE(has_issue(analyzer().analyze(d), "老旧小区与棚户区改造"));
-
-  d.context.clear();  // no parent title: nothing borrowed
-  d.text = "拖了这么久，到底还管不管？";
-  EXPECT_TRUE(analyzer().analyze(d).places.empty());
+  // The same town as the parent: the same matter.
+  EXPECT_TRUE(has_issue(item(DocKind::comment, parent, "运河街道这个工程到底什么时候完？"), "老旧小区与棚户区改造"));
+  // A comment that names an issue of its own keeps to it.
+  const Tags own = item(DocKind::comment, parent, "开发商虚假宣传，商品房交房延期。");
+  EXPECT_TRUE(has_issue(own, "房地产市场监管"));
+  EXPECT_FALSE(has_issue(own, "老旧小区与棚户区改造"));
+  // No parent: nothing borrowed.
+  EXPECT_TRUE(item(DocKind::comment, "", "拖了这么久，到底还管不管？").places.empty());
 }
 
 TEST(Analyzer, AReplyTakesTheIssuesOfTheMessageItAnswersBesideItsOwn) {
-  Document d;
-  d.kind = DocKind::reply;
-  d.context = "运河街道老旧小区加装电梯进展缓慢";
-  d.text = "您好！您的留言已收悉。经区住房城乡建设局核实，该项目已于本月复工，预计年底完成。感谢您的监督。";
-  const Tags t = analyzer().analyze(d);
-  ASSERT_TRUE(has_issue(t, "老旧小区与棚户区改造")) << t.issues.size();
+  const Tags t = item(DocKind::reply, "运河街道老旧小区加装电梯进展缓慢",
+                      "您好！您的留言已收悉。经区住房城乡建设局核实，该项目已于本月复工，预计年底完成。感谢您的监督。");
   const auto borrowed = std::find_if(t.issues.begin(), t.issues.end(), [](const IssueTag& i) { return i.name == "老旧小区与棚户区改造"; });
+  ASSERT_NE(borrowed, t.issues.end());
   EXPECT_EQ(borrowed->evidence.front().rfind("context:", 0), 0u) << borrowed->evidence.front();
-  d.kind = DocKind::comment;  // a comment that names an issue of its own keeps to it
-  d.text = "开发商虚假宣传，商品房交房延期。";
-  const Tags own = analyzer().analyze(d);
-  EXPECT_TRUE(has_issue(own, "房地产市场监管"));
-  EXPECT_FALSE(has_issue(own, "老旧小区与棚户区改造"));
 }
 
 TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
@@ -212,14 +212,10 @@ TEST(Intent, AGovernmentReplyReportsWhatItQuotesOthersComplainOrAsk) {
 }
 
 TEST(Intent, ANegativeCommentWithoutCuesIsAComplaintANewsArticleIsNot) {
-  Document d;
-  d.text = "唉，暖气不热，室温只有十几度，太让人失望了";
-  d.kind = DocKind::comment;
-  const Tags comment = analyzer().analyze(d);
+  const Tags comment = item(DocKind::comment, "", "唉，暖气不热，室温只有十几度，太让人失望了");
   ASSERT_EQ(comment.sentiment_label, "negative");
   EXPECT_EQ(comment.intent, "complaint");
-  d.kind = DocKind::article;  // a report of the same words is news
-  EXPECT_EQ(analyzer().analyze(d).intent, "news");
+  EXPECT_EQ(item(DocKind::article, "", "唉，暖气不热，室温只有十几度，太让人失望了").intent, "news");  // a report of it
 }
 
 TEST(Intent, InquiryAndSuggestion) {
