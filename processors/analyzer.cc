@@ -137,6 +137,10 @@ Tags Analyzer::analyze(const Document& doc) const {
   }
 
   CategoryResult category = category_->tag(text, tokens);
+  if (category.score == 0 && !context.empty()) {  // no term of any class: the parent's class
+    CategoryResult parent = category_->tag(context, context_tokens);
+    if (parent.score > 0) category = std::move(parent);
+  }
   t.category_l1 = std::move(category.level1);
   t.category_l2 = std::move(category.level2);
   t.category_score = category.score;

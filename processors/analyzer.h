@@ -3,7 +3,8 @@
 //   normalize (NFKC, invisible characters, 繁→简 only where traditional characters occur)
 //   → segment (friso-dict lexicons + user dictionary of every configured term)
 //   → stories (exact + near duplicates) → places → category → policy issues (+ departments)
-//     (places and issues fall back on what the parent is about, Document::context, when the text has none)
+//     (places, category and issues fall back on what the parent is about, Document::context, when
+//     the text has none)
 //   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news; a
 //     citizen's negative comment, post or message without cues: complaint)
 //   → keywords.

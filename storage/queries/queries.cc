@@ -396,7 +396,7 @@ Status build_docs(const DocsQuery& q, std::string& sql) {
   // LIMIT 1 BY id keeps one row per document (the newest matching version) without FINAL, which
   // on 18.16 merges every selected part.
   sql = "SELECT id, toString(event_time, " + quote(q.common.timezone) +
-        ") AS time, site, kind, sentiment_label AS sentiment, intent, issues, places, title, url\n"
+        ") AS time, site, kind, category_l1 AS category, sentiment_label AS sentiment, intent, issues, places, title, url\n"
         "FROM documents\nWHERE " + conditions(q.common, "event_time", true) +
         "\nORDER BY event_time DESC, id, version DESC\nLIMIT 1 BY id\nLIMIT " + std::to_string(q.limit);
   return Status::ok();

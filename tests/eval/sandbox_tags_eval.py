@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How the stored tags agree with the sandbox's truth, after `scripts/demo.sh` (or `yuqing demo`).
 
-The sandbox writes, for every document it serves, the sentiment, intent, issue and place it meant
+The sandbox writes, for every document it serves, the category, sentiment, intent, issue and place it meant
 (`yuqing sandbox --truth`); the demo crawls it, tags the documents and stores them in ClickHouse.
 This joins the two by document id (`yuqing query docs`) and prints, per field, the share of
 documents where the stored tag agrees, split by document kind, plus the sentiment confusion matrix.
@@ -47,6 +47,7 @@ def main():
         return 1
 
     checks = {
+        "category": lambda t, s: t["category"] == s["category"],
         "sentiment": lambda t, s: t["sentiment"] == s["sentiment"],
         "intent": lambda t, s: t["intent"] == s["intent"],
         "issue": lambda t, s: (t["issue"] in s["issues"]) if t["issue"] else not s["issues"],

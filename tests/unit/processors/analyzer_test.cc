@@ -166,6 +166,7 @@ TEST(Analyzer, CommentsTakePlaceAndIssueFromTheirParentOnlyWhenTheyNameNone) {
   EXPECT_EQ(bare.places, std::vector<std::string>{"运河街道"});
   ASSERT_TRUE(has_issue(bare, "老旧小区与棚户区改造"));
   EXPECT_TRUE(contains(bare.issues.front().evidence, "context:老旧小区"));
+  EXPECT_EQ(bare.category_l1, "城乡建设");  // no category term of its own either
   EXPECT_EQ(bare.sentiment_label, "negative");  // sentiment is the comment's own
 
   // Another town: most likely another matter.

@@ -70,6 +70,7 @@ TEST(QuerySql, DimensionsAndGranularitiesComeFromWhitelists) {
   ASSERT_TRUE(build_docs(d, sql));
   EXPECT_NE(sql.find("has(issues, '教育')"), std::string::npos) << sql;
   EXPECT_NE(sql.find("sentiment_label = 'negative'"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("category_l1 AS category"), std::string::npos) << "analysts see each document's class";
   d.limit = 0;
   EXPECT_EQ(build_docs(d, sql).kind(), Status::Kind::invalid);
 
