@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/integration/support.h"
 
@@ -102,6 +105,34 @@ TEST_F(Pipeline, EverySubcommandTeachesWithHelp) {
     EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.output.find("Usage"), std::string::npos) << sub << ": " << r.output;
   }
+}
+
+TEST_F(Pipeline, AnalyzeAnswersEveryLineInOrderAndNamesWhatIsWrong) {
+  const std::string input = config_file_ + ".analyze.jsonl";
+  std::ofstream(input) << R"({"id": "c1", "kind": "comment", "text": "唉，拖了这么久，太让人失望了", "context": "运河街道老旧小区改造迟迟不完工"})"
+                       << "\n"
+                       << R"({"id": "k", "kind": "tweet", "text": "x"})" << "\n"
+                       << "not json\n"
+                       << R"({"id": "a1", "text": "今天天气晴朗，气温二十度。"})" << "\n";
+  const int status = std::system((std::string(YUQING_BINARY) + " --config " + config_file_ + " analyze < " + input +
+                                  " > " + input + ".out 2> " + input + ".log").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 1) << "a line that is not a document makes the exit code 1";
+  std::stringstream log;
+  log << std::ifstream(input + ".log").rdbuf();
+  EXPECT_NE(log.str().find("4 documents, 2 rejected"), std::string::npos) << log.str();  // stderr, not the answers
+  std::ifstream lines(input + ".out");
+  std::vector<nlohmann::json> out;
+  for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0]["id"], "c1");
+  EXPECT_EQ(out[0]["places"], nlohmann::json::array({"运河街道"})) << "taken from the context";
+  EXPECT_EQ(out[0]["intent"], "complaint");
+  EXPECT_EQ(out[1]["id"], "k");
+  EXPECT_NE(out[1]["error"].get<std::string>().find("\"kind\" must be one of"), std::string::npos) << out[1];
+  EXPECT_TRUE(out[2]["id"].is_null());
+  EXPECT_TRUE(out[2].contains("error"));
+  EXPECT_EQ(out[3]["id"], "a1");
+  EXPECT_EQ(out[3]["intent"], "news");
 }
 
 }  // namespace yuqing
