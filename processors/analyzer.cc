@@ -171,6 +171,10 @@ Tags Analyzer::analyze(const Document& doc) const {
   // neutral comments into praise as it found unnamed praise on the sandbox.)
   const bool citizens_words = doc.kind == DocKind::comment || doc.kind == DocKind::post || doc.kind == DocKind::message;
   if (citizens_words && t.intent == "news" && t.sentiment_label == "negative") t.intent = "complaint";
+  // A rhetorical question (难道…吗？, 凭什么…？) asks nothing: it is a complaint in question form.
+  const bool rhetorical = std::find(t.sentiment_evidence.begin(), t.sentiment_evidence.end(), "-rhetorical question") !=
+                          t.sentiment_evidence.end();
+  if (citizens_words && t.intent == "inquiry" && rhetorical) t.intent = "complaint";
   t.keywords = keywords_->tag(tokens);
   return t;
 }

@@ -6,7 +6,7 @@
 //     (places, category and issues fall back on what the parent is about, Document::context, when
 //     the text has none)
 //   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news; a
-//     citizen's negative comment, post or message without cues: complaint)
+//     citizen's negative comment, post or message without cues, or a rhetorical question: complaint)
 //   → keywords.
 // Each step is its own file in processors/ with its own contract.
 //

@@ -217,6 +217,9 @@ TEST(Intent, ANegativeCommentWithoutCuesIsAComplaintANewsArticleIsNot) {
   ASSERT_EQ(comment.sentiment_label, "negative");
   EXPECT_EQ(comment.intent, "complaint");
   EXPECT_EQ(item(DocKind::article, "", "唉，暖气不热，室温只有十几度，太让人失望了").intent, "news");  // a report of it
+  // A rhetorical question asks nothing; a plain one does.
+  EXPECT_EQ(item(DocKind::comment, "", "难道老百姓的诉求就没人管吗？").intent, "complaint");
+  EXPECT_EQ(item(DocKind::comment, "", "请问低保申请需要哪些材料？").intent, "inquiry");
 }
 
 TEST(Intent, InquiryAndSuggestion) {
