@@ -25,7 +25,8 @@ int run_analyze(const processors::Analyzer& analyzer) {
     const auto text = in.is_object() ? in.find("text") : in.end();
     const auto kind_field = in.is_object() ? in.find("kind") : in.end();
     std::optional<DocKind> kind = DocKind::article;
-    if (kind_field != in.end()) kind = kind_field->is_string() ? doc_kind_from_string(kind_field->get<std::string>()) : std::nullopt;
+    if (kind_field != in.end())
+      kind = kind_field->is_string() ? doc_kind_from_string(kind_field->get<std::string>()) : std::nullopt;
     if (!in.is_object() || text == in.end() || !text->is_string() || !kind) {
       ++bad;
       result = {{"id", in.is_object() && in.contains("id") ? in["id"] : nullptr},
@@ -59,7 +60,7 @@ void add_analyze_command(CLI::App& app, Context& ctx) {
       "\"context\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
       "intent, places, keywords, story — the same code path `yuqing process` runs on Kafka. kind is one of\n"
       "article (default), comment, message, reply, post; context is what the parent is about (its title and\n"
-      "opening), which places and issues fall back on. Exit code 1 if a line was not a document.");
+      "opening), which places, category and issues fall back on. Exit code 1 if a line was not a document.");
   auto configs = std::make_shared<std::string>();
   cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");
   cmd->callback([&ctx, configs] {

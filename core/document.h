@@ -36,7 +36,7 @@ struct Document {
   std::string parent_id;    // empty for top-level items
   // What the parent (the article a comment is under, the message a reply answers, the first post
   // of a thread) is about: context_of(parent). Comments rarely repeat where and what they are
-  // about; the analyzer falls back on it for places and issues. Empty for top-level items.
+  // about; the analyzer falls back on it for places, category and issues. Empty for top-level items.
   std::string context;
   std::string url;          // canonical URL of the page the item was found on
   std::string site;         // source name from configs/sources.yaml

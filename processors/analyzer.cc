@@ -120,10 +120,10 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.story_match = story.match;
   t.places = places_->tag(text, tokens);
   // A comment, reply or post seldom repeats where and what it is about; its parent's title and
-  // opening (Document::context) do.
-  // Places fall back on that context when the item names none; issues (evidence marked "context:")
-  // when it names none and no place the context does not — a comment about another town is most
-  // likely about another matter.
+  // opening (Document::context) do. Places fall back on that context when the item names none, the
+  // category when the item holds no category term, issues (evidence marked "context:") when it
+  // names none and no place the context does not — a comment about another town is most likely
+  // about another matter.
   std::string context;
   std::vector<Token> context_tokens;
   bool same_places = true;
