@@ -88,6 +88,14 @@ IntentTagger::IntentTagger(YamlSection s) {
       cue_intents_[id].push_back(i);
     }
   }
+  // Set phrases that hold a cue but signal nothing: as terms of their own they stay one token, so
+  // the cue inside them does not match.
+  std::vector<std::string> phrases;
+  s.read("not_cues", phrases);
+  for (const auto& p : phrases) {
+    const uint32_t id = index_.add(normalize_text(p));
+    if (cue_intents_.size() <= id) cue_intents_.resize(id + 1);
+  }
   s.finish();
 }
 

@@ -1,5 +1,6 @@
 // Intent: complaint (投诉/反映), inquiry (咨询), suggestion (建议), praise (表扬) or news (the
-// default: reports and articles). Cue terms per intent in configs/cues.yaml `intent`; each intent
+// default: reports and articles). Cue terms per intent in configs/cues.yaml `intent` (and
+// `not_cues`: set phrases such as 意见建议 whose cue word means nothing there); each intent
 // scores the number of distinct cues found, a question (asks_question) adds to inquiry, and the
 // highest score wins — ties go to the intent listed first (complaint before inquiry: a complaint
 // phrased as a question is still a complaint).

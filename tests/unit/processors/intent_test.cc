@@ -53,4 +53,16 @@ TEST(Intent, PlaceholdersDoNotMakeAnInquiry) {
   EXPECT_EQ(intent("办居住证要带户口本吗？"), "inquiry");
 }
 
+TEST(Intent, SetPhrasesHideTheirCueWord) {
+  // 意见建议 is a report's formula; 建议 alone proposes something.
+  EXPECT_EQ(intent("工作人员正在逐户走访，听取群众的意见建议。"), "news");
+  EXPECT_EQ(intent("工作人员正在逐户走访，听取群众的意见和建议。"), "news");
+  EXPECT_EQ(intent("建议在泥沟镇中心路口增设红绿灯。"), "suggestion");
+}
+
+TEST(Intent, AComplaintThatEndsWithARequestIsStillAComplaint) {
+  // 希望 and 恳请 are suggestion cues; 反映, 至今没有解决 and 严重影响 outweigh them.
+  EXPECT_EQ(intent("我们多次向有关部门反映，至今没有解决，严重影响生活，希望领导高度重视，恳请尽快解决！"), "complaint");
+}
+
 }  // namespace yuqing::processors
