@@ -161,6 +161,7 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.sentiment_label = std::move(sentiment.label);
   t.sentiment_score = sentiment.score;
   t.sentiment_evidence = std::move(sentiment.evidence);
+  const bool rhetorical_question = sentiment.rhetorical_question;
 
   // A government reply reports what was done about a message; the complaint or question it quotes
   // is the citizen's intent, already tagged on the message itself.
@@ -172,9 +173,7 @@ Tags Analyzer::analyze(const Document& doc) const {
   const bool citizens_words = doc.kind == DocKind::comment || doc.kind == DocKind::post || doc.kind == DocKind::message;
   if (citizens_words && t.intent == "news" && t.sentiment_label == "negative") t.intent = "complaint";
   // A rhetorical question (难道…吗？, 凭什么…？) asks nothing: it is a complaint in question form.
-  const bool rhetorical = std::find(t.sentiment_evidence.begin(), t.sentiment_evidence.end(), "-rhetorical question") !=
-                          t.sentiment_evidence.end();
-  if (citizens_words && t.intent == "inquiry" && rhetorical) t.intent = "complaint";
+  if (citizens_words && t.intent == "inquiry" && rhetorical_question) t.intent = "complaint";
   t.keywords = keywords_->tag(tokens);
   return t;
 }

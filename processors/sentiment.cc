@@ -75,7 +75,8 @@ std::vector<std::string> SentimentTagger::terms() const {
   return out;
 }
 
-double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<std::string>& evidence) const {
+double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResult& r) const {
+  std::vector<std::string>& evidence = r.evidence;
   double total = 0, sentence = 0;
   double after_turn = 1.0;  // weight of what follows a contrast word
   bool rhetorical = false, sarcasm = false;
@@ -85,6 +86,7 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<st
       // 难道…吗？ / 凭什么…？ asks in order to criticise: whatever it praises, it is a complaint.
       sentence = -std::abs(sentence) - 0.5;
       evidence.push_back("-rhetorical question");
+      r.rhetorical_question = true;
     }
     total += sentence;
     sentence = 0;
@@ -144,7 +146,7 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, std::vector<st
 
 SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens) const {
   SentimentResult r;
-  r.lexicon_score = lexicon(tokens, r.evidence);
+  r.lexicon_score = lexicon(tokens, r);
   const bool has_cues = !r.evidence.empty();  // an opinion word, emoticon, turn, rhetorical question...
   if (model_) {
     std::vector<NgramSentimentModel::Contribution> strongest;

@@ -34,6 +34,7 @@ struct SentimentResult {
   double score = 0;
   double model_score = 0;    // 2·P(positive) − 1, 0 without a model
   double lexicon_score = 0;
+  bool rhetorical_question = false;  // 难道…吗？: asks nothing (intent reads it as a complaint)
   std::vector<std::string> evidence;
 };
 
@@ -54,7 +55,7 @@ class SentimentTagger {
   std::vector<std::string> terms() const;
 
  private:
-  double lexicon(const std::vector<Token>& tokens, std::vector<std::string>& evidence) const;
+  double lexicon(const std::vector<Token>& tokens, SentimentResult& r) const;  // sets the lexicon's parts of r
 
   std::unordered_map<std::string, double> polarity_;  // term -> signed weight
   std::unordered_map<std::string, double> degree_;    // 非常 -> 1.5, 有点 -> 0.6

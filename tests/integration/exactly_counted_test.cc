@@ -9,9 +9,7 @@
 // and groups unique to this run.
 #include <gtest/gtest.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,18 +37,6 @@ using namespace std::chrono_literals;
 constexpr int kDocuments = 100000;
 constexpr int kMalformedEvery = 1000;  // every 1000th document is malformed: 100 of them
 constexpr int kDuplicateEvery = 10;    // every 10th message is sent again later: 10%
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 int shell(const std::string& command) { return std::system(command.c_str()); }
 
@@ -122,7 +108,8 @@ TEST(ExactlyCounted, SinkKilledTwiceAndClickHouseDownFor20sStoresEachDocumentOnc
   const fs::path home = fs::temp_directory_path() / (config.clickhouse.database + "_private");
   fs::create_directories(home);
   const std::string services = fs::absolute("scripts/services.sh").string();
-  const int http_port = free_port(), tcp_port = free_port();
+  const int http_port = testing::free_port_block(2), tcp_port = http_port + 1;
+  ASSERT_GT(http_port, 0) << "no two free loopback ports";
   const std::string start = "YUQING_VAR='" + home.string() + "' YUQING_CLICKHOUSE_PASSWORD='" + password +
                             "' YUQING_CLICKHOUSE_HTTP_PORT=" + std::to_string(http_port) +
                             " YUQING_CLICKHOUSE_TCP_PORT=" + std::to_string(tcp_port) + " " + services +
