@@ -3,9 +3,46 @@
 
 #include "cli/command.h"
 #include "core/shutdown.h"
+#include "processors/analyzer.h"
+#include "sandbox/documents.h"
 #include "sandbox/server.h"
+#include "storage/clickhouse/client.h"
+#include "storage/clickhouse/migrations.h"
+#include "storage/clickhouse/sink.h"
 
 namespace yuqing::cli {
+
+namespace {
+
+// The scenario's documents tagged by the analyzer (the `process` code path) and inserted straight
+// into ClickHouse: what a demo stores, in seconds, for tests and for trying the analyst tools.
+Status store_documents(const Config& c, const sandbox::SandboxWeb& web, const sandbox::Origins& origins) {
+  std::vector<std::string> applied;
+  if (Status s = clickhouse::migrate(c.clickhouse, clickhouse::embedded_migrations(), applied); !s) return s;
+  const processors::Analyzer analyzer(c.resolve(c.processor.rules_dir));
+  clickhouse::Client client(c.clickhouse);
+  const auto docs = sandbox::crawled_documents(web, origins);
+  std::string body;
+  size_t in_body = 0, stored = 0;
+  auto flush = [&]() -> Status {
+    if (in_body == 0) return Status::ok();
+    if (Status s = client.execute("INSERT INTO documents FORMAT JSONEachRow", body).status; !s) return s;
+    stored += in_body;
+    spdlog::info("sandbox: stored {} of {} documents", stored, docs.size());
+    body.clear();
+    in_body = 0;
+    return Status::ok();
+  };
+  for (const auto& d : docs) {
+    body += clickhouse::to_row(EnrichedDocument{d, analyzer.analyze(d), now_seconds()});
+    if (++in_body == 2000) {
+      if (Status s = flush(); !s) return s;
+    }
+  }
+  return flush();
+}
+
+}  // namespace
 
 void add_sandbox_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
@@ -18,6 +55,10 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--truth", *truth, "write the truth file (JSON lines) here");
   auto no_serve = std::make_shared<bool>(false);
   cmd->add_flag("--no-serve", *no_serve, "write the truth file and exit");
+  auto store = std::make_shared<bool>(false);
+  cmd->add_flag("--store", *store,
+                "tag every document with the analyzer and store it in ClickHouse directly (no crawl, no Kafka;\n"
+                "migrates first), then exit: a stored scenario in seconds for tests and trying the analyst tools");
   auto port = std::make_shared<int>(0);
   cmd->add_option("--port", *port, "base port (site k listens on port + k); default: sandbox.port from the config");
   auto seed = std::make_shared<long>(-1);
@@ -28,7 +69,7 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--speed", *speed,
                   "release the timeline gradually: one simulated week every N wall seconds (default 0: all at once)")
       ->check(CLI::NonNegativeNumber);
-  cmd->callback([&ctx, truth, no_serve, port, seed, scenario, speed] {
+  cmd->callback([&ctx, truth, no_serve, store, port, seed, scenario, speed] {
     Config c = ctx.start("sandbox");
     if (*port) c.sandbox.port = *port;
     if (*seed >= 0) c.sandbox.seed = *seed;
@@ -43,6 +84,11 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
         return;
       }
       spdlog::info("sandbox: truth for {} documents written to {}", web.documents().size(), *truth);
+    }
+    if (*store) {
+      ctx.exit_code = report(store_documents(c, web, origins), "sandbox --store");
+      if (ctx.exit_code == 0) spdlog::info("sandbox: {} documents stored in {}", web.documents().size(), c.clickhouse.database);
+      return;
     }
     if (*no_serve) return;
     sandbox::SandboxServer server(web, {*speed});

@@ -1,0 +1,107 @@
+// AlertsConfig: every setting of the detectors, routing and notification, read strictly from
+// configs/alerts.yaml (each key documented there with its default; a typo or an out-of-range value
+// is a ConfigError naming the file and YAML path), plus the responsible units of each policy issue
+// from configs/issues.yaml (the seed plan's 牵头单位 first, then its 责任单位).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace yuqing::alerts {
+
+struct VolumeSpikeOptions {
+  bool enabled = true;
+  int window_hours = 24;          // the window tested against its seasonal expectation
+  int baseline_days = 28;         // history the expectation is estimated from
+  int cold_start_days = 7;        // no spike alerts until the data covers this many days
+  double min_voices = 4;          // independent voices (new threads) needed in the window
+  double min_ratio = 3;           // observed / expected
+  double p_value = 1e-4;          // one-sided negative-binomial tail
+  double dispersion = 10;         // negative-binomial size k (variance mu + mu^2/k); large = Poisson
+  double prior_voices = 0.5;      // pseudo-count added to a key's baseline (keys never seen before)
+  double min_negative_share = 0.3;  // a rise of mostly positive voices is not a concern
+  bool per_issue = true;          // also test each issue over all places
+};
+
+struct NegativeSurgeOptions {
+  bool enabled = true;
+  int window_hours = 72;
+  int baseline_days = 28;
+  int cold_start_days = 7;
+  double min_documents = 15;      // (capped) documents needed in the window
+  int per_thread_cap = 3;         // documents one thread may contribute (one article's comments are one voice)
+  double min_rise = 0.2;          // window share - baseline share
+  double p_value = 1e-4;          // one-sided binomial tail
+  double prior_documents = 20;    // the baseline share is shrunk towards the overall share with this weight
+};
+
+struct WatchTermsOptions {
+  bool enabled = true;
+  std::map<std::string, std::string> terms;   // term -> severity (general | major | critical)
+  std::vector<std::string> exclude;           // phrases that cancel a term they contain (死亡率)
+};
+
+struct FastStoryOptions {
+  bool enabled = true;
+  int window_hours = 24;
+  int min_sites = 3;              // distinct sites carrying the story within the window
+  int min_documents = 4;          // top-level documents (articles, posts, messages) of the story in the window
+  std::vector<std::string> clarification_terms;  // an official article with one of these closes rumour alerts
+};
+
+struct UnansweredOptions {
+  bool enabled = true;
+  int deadline_days = 15;         // a message without a reply after this long is overdue
+  int min_messages = 3;           // overdue messages in one issue x place x unit group
+};
+
+struct SlowReplyOptions {
+  bool enabled = true;
+  int deadline_days = 15;
+  int window_days = 7;
+  int min_replies = 3;            // late replies of one unit within the window
+};
+
+struct RoutingOptions {
+  double regrow_factor = 2;       // same issue x place (or story, unit) alerts again only when it grows this much
+  int episode_gap_hours = 72;     // quiet this long, a concern's episode ends
+  int quiet_start_hour = 22;      // local hours [start, end): only 重大 mails go out, the rest wait
+  int quiet_end_hour = 7;
+  int digest_hour = 9;            // 一般 alerts of the last 24 h go out in one digest per recipient
+  std::vector<std::string> office;                          // the openness office: every alert
+  std::map<std::string, std::vector<std::string>> recipients;  // unit -> addresses
+  std::string dashboard_url = "http://127.0.0.1:18090";     // links in mails
+};
+
+struct IssueUnits {
+  std::vector<std::string> units;  // lead first; "各镇〈街〉" stands for the place
+};
+
+struct AlertsConfig {
+  std::filesystem::path file;
+  int interval_minutes = 60;
+  int lookback_days = 35;
+  int utc_offset_minutes = 480;   // local time for quiet hours, digests and day boundaries (China time)
+  std::vector<std::string> official_sites;  // government sites: their articles are answers, not voices
+  VolumeSpikeOptions volume_spike;
+  NegativeSurgeOptions negative_surge;
+  WatchTermsOptions watch_terms;
+  FastStoryOptions fast_story;
+  UnansweredOptions unanswered;
+  SlowReplyOptions slow_reply;
+  RoutingOptions routing;
+  std::map<std::string, IssueUnits> issues;  // from issues.yaml
+
+  // The units responsible for an issue in a place: lead first, "各镇〈街〉" replaced by the place
+  // (dropped when there is none), catch-alls such as "区直有关部门单位" dropped (nobody reads their mail).
+  std::vector<std::string> units_for(const std::string& issue, const std::string& place) const;
+  // Addresses for a set of units plus the office, each once, in a stable order.
+  std::vector<std::string> recipients_for(const std::vector<std::string>& units) const;
+};
+
+// Throws ConfigError naming the file and YAML path of the first bad value.
+AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const std::filesystem::path& issues_yaml);
+
+}  // namespace yuqing::alerts

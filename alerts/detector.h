@@ -1,0 +1,58 @@
+// Detector: one kind of rising concern, a pure function of the visible facts at an hour.
+//
+// Contract
+// - detect() looks only at facts with time < ctx.now (FactSet queries take `now`), so the same
+//   code runs in production on stored data and in a backtest replayed hour by hour, and is
+//   unit-tested on hand-made facts.
+// - It returns Findings: a filled-in Alert (title, summary, observed vs expected, p-value, evidence,
+//   document ids, severity by the documented rules) and a `key` naming the concern (an issue in a
+//   place, a story, a unit). The engine (alerts/engine.h) owns ids, routing, de-duplication and
+//   state; a detector keeps no state between calls.
+// - A new detector is one file in alerts/detectors/ plus one line in detectors/registry.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "alerts/alert.h"
+#include "alerts/config.h"
+#include "alerts/facts.h"
+
+namespace yuqing::alerts {
+
+struct DetectorContext {
+  const FactSet& facts;
+  const AlertsConfig& config;
+  UnixSeconds now;  // the end of the evaluated hour
+};
+
+struct Finding {
+  std::string key;            // the concern, for de-duplication: "issue|place", "story:<id>", "unit:<name>"
+  UnixSeconds concern_start = 0;  // when the concern's window began (part of the alert id)
+  double size = 0;            // what "grows" means when deciding whether to alert again
+  Alert alert;
+};
+
+// An answer that settles earlier alerts: open alerts about `issue` (in `place`, or anywhere when
+// place is "") fired before `at` are closed with `reason`.
+struct Closure {
+  std::string issue;
+  std::string place;
+  UnixSeconds at = 0;
+  std::string reason;
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual const char* name() const = 0;
+  virtual bool enabled(const AlertsConfig& config) const = 0;
+  virtual void detect(const DetectorContext& ctx, std::vector<Finding>& out) const = 0;
+  // Answers seen in the last hour that close alerts (an official clarification of a rumour).
+  virtual void resolve(const DetectorContext&, std::vector<Closure>&) const {}
+};
+
+// Every detector, in the order they are evaluated (detectors/registry.cc).
+const std::vector<const Detector*>& all_detectors();
+
+}  // namespace yuqing::alerts
