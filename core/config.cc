@@ -100,6 +100,30 @@ void read_sandbox(YamlSection s, SandboxOptions& o) {
   s.finish();
 }
 
+void read_mail(YamlSection s, MailOptions& o) {
+  if (s.has("password")) s.fail("password", "secrets are not read from YAML; set YUQING_SMTP_PASSWORD or password_file");
+  s.read("url", o.url);
+  s.read("from", o.from);
+  s.read("starttls", o.starttls);
+  s.read("user", o.user);
+  s.read("password_file", o.password_file);
+  s.read("outbox_dir", o.outbox_dir);
+  s.read("timeout_ms", o.timeout_ms, 100, 3600000);
+  s.read("retry_base_ms", o.retry_base_ms, 10, 3600000);
+  s.read("retry_max_ms", o.retry_max_ms, 10, 86400000);
+  s.finish();
+  if (o.url.rfind("smtp://", 0) != 0 && o.url.rfind("smtps://", 0) != 0)
+    s.fail("url", "must start with smtp:// or smtps://, got '" + o.url + "'");
+  if (o.starttls != "none" && o.starttls != "try" && o.starttls != "required")
+    s.fail("starttls", "must be none, try or required, got '" + o.starttls + "'");
+  // The full address check lives in mail/ (which core does not depend on); this catches the
+  // obvious mistakes at start-up instead of at the first delivery.
+  const auto at = o.from.find('@');
+  if (at == std::string::npos || o.from.find_first_of("\r\n") != std::string::npos)
+    s.fail("from", "must be an address like 'name <user@host>', got '" + o.from + "'");
+  if (o.retry_max_ms < o.retry_base_ms) s.fail("retry_max_ms", "must not be below retry_base_ms");
+}
+
 }  // namespace
 
 fs::path Config::resolve(const std::string& p) const {
@@ -126,6 +150,7 @@ Config load_config(const fs::path& file) {
   read_processor(root.child("processor"), c.processor);
   read_sink(root.child("sink"), c.sink);
   read_sandbox(root.child("sandbox"), c.sandbox);
+  read_mail(root.child("mail"), c.mail);
   root.finish();
 
   if (auto e = env("YUQING_KAFKA_BROKERS"); !e.empty()) c.kafka.brokers = e;
@@ -136,6 +161,13 @@ Config load_config(const fs::path& file) {
   } else if (!c.clickhouse.password_file.empty()) {
     std::ifstream in(c.resolve(c.clickhouse.password_file));
     if (in) std::getline(in, c.clickhouse.password);
+  }
+  if (auto e = env("YUQING_SMTP_URL"); !e.empty()) c.mail.url = e;
+  if (auto e = env("YUQING_SMTP_PASSWORD"); !e.empty()) {
+    c.mail.password = e;
+  } else if (!c.mail.password_file.empty()) {
+    std::ifstream in(c.resolve(c.mail.password_file));
+    if (in) std::getline(in, c.mail.password);
   }
   return c;
 }

@@ -5,7 +5,8 @@
 // holds the config file (so configs/pipeline.yaml -> the repository root).
 // Environment variables win over the file for addresses and secrets:
 //   YUQING_KAFKA_BROKERS, YUQING_CLICKHOUSE_URL, YUQING_CLICKHOUSE_USER,
-//   YUQING_CLICKHOUSE_PASSWORD (else clickhouse.password_file), YUQING_SMTP_URL.
+//   YUQING_CLICKHOUSE_PASSWORD (else clickhouse.password_file), YUQING_SMTP_URL,
+//   YUQING_SMTP_PASSWORD (else mail.password_file).
 // Secrets are never read from YAML: a `password:` key is an error.
 #pragma once
 
@@ -80,6 +81,21 @@ struct SandboxOptions {
   std::string scenario = "configs/scenarios/default.yaml";  // what the sandbox web publishes (docs/SANDBOX.md)
 };
 
+// The mail adapter (mail/): SMTP through libcurl and the persisted outbox. YUQING_SMTP_URL overrides
+// url; the password comes only from YUQING_SMTP_PASSWORD or password_file.
+struct MailOptions {
+  std::string url = "smtp://127.0.0.1:12525";            // smtp:// or smtps://; the local mail sink by default
+  std::string from = "yuqing 舆情监测 <yuqing@localhost>";  // From: header and envelope sender
+  std::string starttls = "none";                         // none | try | required (smtp:// only)
+  std::string user;                                      // empty: no SMTP AUTH
+  std::string password;                                  // from the environment or password_file
+  std::string password_file;                             // empty: none
+  std::string outbox_dir = "var/outbox";                 // pending/, delivered/, failed/
+  int timeout_ms = 30000;                                // one SMTP transaction, connect included
+  int retry_base_ms = 2000;                              // first back-off of a failed entry; doubles
+  int retry_max_ms = 600000;                             // back-off ceiling
+};
+
 struct Config {
   std::filesystem::path file;   // the YAML file it came from
   std::filesystem::path home;   // base for relative paths
@@ -89,6 +105,7 @@ struct Config {
   ProcessorOptions processor;
   SinkOptions sink;
   SandboxOptions sandbox;
+  MailOptions mail;
 
   // Absolute path for a path option: relative ones resolve against `home`.
   std::filesystem::path resolve(const std::string& p) const;
