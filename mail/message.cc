@@ -118,18 +118,18 @@ std::string render_address_list(const std::vector<Mailbox>& list, std::size_t us
   std::string out;
   std::size_t col = used;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    std::string one = render_mailbox(list[i], 1);
-    const auto first_break = one.find('\r');
-    const std::size_t first_len = first_break == std::string::npos ? one.size() : first_break;
+    std::string one = render_mailbox(list[i], col + (i ? 2 : 0));
     if (i) {
-      out += ",";
-      ++col;
-      if (col + 1 + first_len > kMaxLine) {
-        out += "\r\n";
-        col = 0;
+      const auto first_break = one.find('\r');
+      const std::size_t first_len = first_break == std::string::npos ? one.size() : first_break;
+      if (col + 2 + first_len > kMaxLine) {
+        out += ",\r\n ";
+        col = 1;
+        one = render_mailbox(list[i], col);
+      } else {
+        out += ", ";
+        col += 2;
       }
-      out += " ";
-      ++col;
     }
     out += one;
     const auto last_line = one.rfind('\n');
@@ -191,7 +191,7 @@ std::string rfc2231_filename(std::string_view name) {
     encoded += piece;
   }
   chunks.push_back(encoded);
-  if (chunks.size() == 1) return " filename*=" + chunks[0];
+  if (chunks.size() == 1) return "\r\n filename*=" + chunks[0];
   std::string out;
   for (std::size_t i = 0; i < chunks.size(); ++i)
     out += (i ? ";\r\n" : "\r\n") + std::string(" filename*") + std::to_string(i) + "*=" + chunks[i];

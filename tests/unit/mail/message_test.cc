@@ -156,11 +156,13 @@ TEST(RenderMime, TableOfCases) {
 
 TEST(RenderMime, SeveralRecipientsAreListedAndFolded) {
   Email e = base();
-  e.to = {"a@district.gov.cn", "办公室 <office@district.gov.cn>", "c@district.gov.cn", "d@district.gov.cn"};
+  e.to = {"a@district.gov.cn", "办公室 <office@district.gov.cn>", "c@district.gov.cn", "d@district.gov.cn",
+          "区住房和城乡建设局 老旧小区改造办公室 加装电梯专班 <jianshe-elevator@district.gov.cn>"};
   const std::string raw = render_mime(e, kDate);
   expect_wire_form(raw);
   EXPECT_EQ(decode_header_words(testing::parse_mail(raw).header("To")),
-            "a@district.gov.cn, 办公室 <office@district.gov.cn>, c@district.gov.cn, d@district.gov.cn");
+            "a@district.gov.cn, 办公室 <office@district.gov.cn>, c@district.gov.cn, d@district.gov.cn, "
+            "区住房和城乡建设局 老旧小区改造办公室 加装电梯专班 <jianshe-elevator@district.gov.cn>");
 }
 
 TEST(RenderMime, WithoutAMessageIdOneIsDerivedFromTheContent) {
