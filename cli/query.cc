@@ -3,60 +3,42 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "core/log.h"
 #include "storage/queries/queries.h"
+#include "storage/queries/request.h"
 
 namespace yuqing::cli {
 namespace {
 
-// Options shared by the trend-style subcommands; filled by CLI11, turned into queries::Common.
+// Options shared by the trend-style subcommands: every option given becomes a (name, value)
+// parameter, read and validated by storage/queries/request.h exactly as the API reads its query
+// string (defaults live there too).
 struct CommonArgs {
-  std::vector<std::pair<queries::Dimension, std::string>> filters;
-  std::string since;
-  std::string until;
-  std::string timezone = "Asia/Shanghai";
+  queries::Params params;
   std::string format = "table";
   bool print_sql = false;
-  bool exact = false;
 };
+
+// An option whose value is appended to the parameters under `name`.
+void add_param(CLI::App* cmd, const std::shared_ptr<CommonArgs>& a, const std::string& name, const std::string& help) {
+  cmd->add_option_function<std::string>("--" + name, [a, name](const std::string& v) { a->params.emplace_back(name, v); }, help);
+}
+void add_param_flag(CLI::App* cmd, const std::shared_ptr<CommonArgs>& a, const std::string& name, const std::string& help) {
+  cmd->add_flag_function("--" + name, [a, name](int64_t) { a->params.emplace_back(name, "true"); }, help);
+}
 
 void add_common(CLI::App* cmd, const std::shared_ptr<CommonArgs>& a, const std::string& default_since, bool with_filters = true) {
   if (with_filters) {
-    for (const char* name : {"issue", "category", "place", "site", "intent", "sentiment"}) {
-      const auto d = *queries::dimension_from_string(name);
-      cmd->add_option_function<std::string>(
-          std::string("--") + name, [a, d](const std::string& v) { a->filters.emplace_back(d, v); },
-          std::string("only documents whose ") + name + " is this (a stored value, or an unambiguous part of one)");
-    }
-    cmd->add_flag("--exact", a->exact, "take filter values as given instead of matching them to stored values");
+    for (const char* name : {"issue", "category", "place", "site", "intent", "sentiment"})
+      add_param(cmd, a, name, std::string("only documents whose ") + name + " is this (a stored value, or an unambiguous part of one)");
+    add_param_flag(cmd, a, "exact", "take filter values as given instead of matching them to stored values");
   }
-  a->since = default_since;
-  cmd->add_option("--since", a->since, "start: 30d, 12h, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time)")->capture_default_str();
-  cmd->add_option("--until", a->until, "end (exclusive), same forms; default: now");
-  cmd->add_option("--tz", a->timezone, "time zone for local dates and buckets")->capture_default_str();
+  add_param(cmd, a, "since", "start: 30d, 12h, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time)" +
+                                 (default_since.empty() ? std::string() : "; default: " + default_since));
+  add_param(cmd, a, "until", "end (exclusive), same forms; default: now");
+  add_param(cmd, a, "tz", "time zone for local dates and buckets; default: Asia/Shanghai");
   cmd->add_option("--format", a->format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
   cmd->add_flag("--sql", a->print_sql, "print the SQL instead of running it (filter values are not matched)");
-}
-
-Status to_common(clickhouse::Client* client, const CommonArgs& a, queries::Common& c) {
-  c.timezone = a.timezone;
-  const UnixSeconds now = now_seconds();
-  if (!a.since.empty()) {
-    queries::TimeBound b;
-    if (Status s = queries::parse_time_bound(a.since, now, b); !s) return s;
-    c.window.since = b;
-  }
-  if (!a.until.empty()) {
-    queries::TimeBound b;
-    if (Status s = queries::parse_time_bound(a.until, now, b); !s) return s;
-    c.window.until = b;
-  }
-  for (const auto& [d, v] : a.filters) {
-    std::string value = v;
-    if (client && !a.exact)
-      if (Status s = queries::resolve_value(*client, d, v, value); !s) return s;
-    c.filter.equals.emplace_back(d, value);
-  }
-  return Status::ok();
 }
 
 // Terminal columns a UTF-8 string takes: CJK and full-width forms are two columns wide.
@@ -98,30 +80,6 @@ bool is_numeric_type(const std::string& type) {
   return type.rfind("UInt", 0) == 0 || type.rfind("Int", 0) == 0 || type.rfind("Float", 0) == 0;
 }
 
-// ClickHouse's text form of Array(String) ("['a','b\'c']") as a JSON array.
-nlohmann::json string_array(const std::string& text) {
-  nlohmann::json out = nlohmann::json::array();
-  std::string current;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!in_string) {
-      if (c == '\'') in_string = true;
-      continue;
-    }
-    if (c == '\\' && i + 1 < text.size()) {
-      current.push_back(text[++i]);
-    } else if (c == '\'') {
-      out.push_back(current);
-      current.clear();
-      in_string = false;
-    } else {
-      current.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string csv_cell(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -134,18 +92,7 @@ std::string csv_cell(const std::string& s) {
 
 void print(const queries::Table& t, const std::string& format) {
   if (format == "json") {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& r : t.rows) {
-      nlohmann::json row = nlohmann::json::object();
-      for (size_t i = 0; i < t.columns.size() && i < r.size(); ++i) {
-        const std::string& type = i < t.types.size() ? t.types[i] : "String";
-        if (is_numeric_type(type)) row[t.columns[i]] = nlohmann::json::parse(r[i], nullptr, false);
-        else if (type == "Array(String)") row[t.columns[i]] = string_array(r[i]);
-        else row[t.columns[i]] = r[i];
-      }
-      rows.push_back(row);
-    }
-    std::cout << rows.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << queries::table_json(t).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   if (format == "csv") {
@@ -180,18 +127,25 @@ void print(const queries::Table& t, const std::string& format) {
   if (t.rows.empty()) std::cout << "(no rows)\n";
 }
 
-// Builds (with `build`) and prints or runs one query; `fill` turns parsed options into the query.
+// Reads the parameters (with `parse`, the API's code too), matches filter values to stored ones,
+// builds (with `build`) and prints or runs one query.
 template <typename Query>
-void run_query(Context& ctx, const std::string& name, const CommonArgs& a, Query q,
+void run_query(Context& ctx, const std::string& name, const CommonArgs& a,
+               Status (*parse)(const queries::Params&, UnixSeconds, Query&, queries::RequestOptions&),
                Status (*build)(const Query&, std::string&)) {
-  const Config& c = ctx.start("query");
-  clickhouse::Client client(c.clickhouse);
-  if (Status s = to_common(a.print_sql ? nullptr : &client, a, q.common); !s) {
+  Query q;
+  queries::RequestOptions o;
+  if (Status s = parse(a.params, now_seconds(), q, o); !s) {
+    init_logging("query", ctx.log_level);
     ctx.exit_code = report(s, "query " + name);
     return;
   }
+  const Config& c = ctx.start("query");
+  clickhouse::Client client(c.clickhouse);
   std::string sql;
-  if (Status s = build(q, sql); !s) {
+  Status s = a.print_sql ? Status::ok() : queries::resolve_filters(client, o, q.common);
+  if (s) s = build(q, sql);
+  if (!s) {
     ctx.exit_code = report(s, "query " + name);
     return;
   }
@@ -259,81 +213,49 @@ void add_query_command(CLI::App& app, Context& ctx) {
   {
     auto* trend = cmd->add_subcommand("trend", "Volume and negative share per day (hour, week, month), optionally split by a dimension.");
     auto a = std::make_shared<CommonArgs>();
-    auto by = std::make_shared<std::string>("day");
-    auto split = std::make_shared<std::string>();
     add_common(trend, a, "30d");
-    trend->add_option("--by", *by, "bucket: hour, day, week or month")->check(CLI::IsMember({"hour", "day", "week", "month"}))->capture_default_str();
-    trend->add_option("--split", *split, "one row per bucket and value of: issue, category, place, site, intent, sentiment")
-        ->check(CLI::IsMember({"issue", "category", "place", "site", "intent", "sentiment"}));
-    trend->callback([&ctx, a, by, split] {
-      queries::TrendQuery q;
-      q.by = *queries::granularity_from_string(*by);
-      if (!split->empty()) q.split = queries::dimension_from_string(*split);
-      run_query(ctx, "trend", *a, q, &queries::build_trend);
-    });
+    add_param(trend, a, "by", "bucket: hour, day, week or month; default: day");
+    add_param(trend, a, "split", "one row per bucket and value of: issue, category, place, site, intent, sentiment");
+    trend->callback([&ctx, a] { run_query(ctx, "trend", *a, &queries::trend_from_params, &queries::build_trend); });
   }
   {
     auto* top = cmd->add_subcommand("top-issues", "Policy issues ranked by their rise in documents over the previous week.");
     auto a = std::make_shared<CommonArgs>();
-    auto week = std::make_shared<std::string>();
-    auto limit = std::make_shared<int>(10);
     add_common(top, a, "");
-    top->add_option("--week", *week, "ISO week, e.g. 2026-W48 (default: the current week)");
-    top->add_option("--limit", *limit, "rows")->capture_default_str();
-    top->callback([&ctx, a, week, limit] {
-      queries::TopIssuesQuery q;
-      q.limit = *limit;
-      std::string w = *week;
-      if (w.empty()) {
-        // The current week on China Standard Time, the district's calendar.
-        queries::iso_week_of_day((now_seconds() + 8 * 3600) / 86400, q.iso_year, q.iso_week);
-      } else if (Status s = queries::parse_iso_week(w, q.iso_year, q.iso_week); !s) {
-        ctx.exit_code = report(s, "query top-issues");
-        return;
-      }
-      run_query(ctx, "top-issues", *a, q, &queries::build_top_issues);
-    });
+    add_param(top, a, "week", "ISO week, e.g. 2026-W48 (default: the current week)");
+    add_param(top, a, "limit", "rows; default: 10");
+    top->callback([&ctx, a] { run_query(ctx, "top-issues", *a, &queries::top_issues_from_params, &queries::build_top_issues); });
   }
   {
     auto* kw = cmd->add_subcommand("keywords", "Top keywords in a window, or with --emerging the fastest-rising ones.");
     auto a = std::make_shared<CommonArgs>();
-    auto q = std::make_shared<queries::KeywordsQuery>();
     add_common(kw, a, "7d", false);
-    kw->add_flag("--emerging", q->emerging, "rank by rise: the last --recent days against the --baseline days before");
-    kw->add_option("--recent", q->recent_days, "days")->capture_default_str();
-    kw->add_option("--baseline", q->baseline_days, "days")->capture_default_str();
-    kw->add_option("--min-documents", q->min_documents, "ignore terms in fewer recent documents")->capture_default_str();
-    kw->add_option("--limit", q->limit, "rows")->capture_default_str();
-    kw->callback([&ctx, a, q] { run_query(ctx, "keywords", *a, *q, &queries::build_keywords); });
+    add_param_flag(kw, a, "emerging", "rank by rise: the last --recent days against the --baseline days before");
+    add_param(kw, a, "recent", "days; default: 7");
+    add_param(kw, a, "baseline", "days; default: 28");
+    add_param(kw, a, "min-documents", "ignore terms in fewer recent documents; default: 3");
+    add_param(kw, a, "limit", "rows; default: 20");
+    kw->callback([&ctx, a] { run_query(ctx, "keywords", *a, &queries::keywords_from_params, &queries::build_keywords); });
   }
   {
     auto* st = cmd->add_subcommand("stories", "Stories (groups of duplicate and near-duplicate documents) with documents in the window, by\n"
                                      "their documents (size) or sites (spread) in the window; first seen, first site, title, places\n"
                                      "and issues are the whole story's.");
     auto a = std::make_shared<CommonArgs>();
-    auto order = std::make_shared<std::string>("size");
-    auto limit = std::make_shared<int>(20);
     add_common(st, a, "7d");
-    st->add_option("--order", *order, "size (distinct documents in the window) or spread (distinct sites)")->check(CLI::IsMember({"size", "spread"}))->capture_default_str();
-    st->add_option("--limit", *limit, "rows")->capture_default_str();
-    st->callback([&ctx, a, order, limit] {
-      queries::StoriesQuery q;
-      q.order = *order == "spread" ? queries::StoryOrder::spread : queries::StoryOrder::size;
-      q.limit = *limit;
-      run_query(ctx, "stories", *a, q, &queries::build_stories);
-    });
+    add_param(st, a, "order", "size (distinct documents in the window) or spread (distinct sites); default: size");
+    add_param(st, a, "limit", "rows; default: 20");
+    st->callback([&ctx, a] { run_query(ctx, "stories", *a, &queries::stories_from_params, &queries::build_stories); });
   }
   {
     auto* docs = cmd->add_subcommand("docs", "The documents behind a number: same filters and window, newest first.");
     auto a = std::make_shared<CommonArgs>();
-    auto limit = std::make_shared<int>(20);
     add_common(docs, a, "30d");
-    docs->add_option("--limit", *limit, "rows")->capture_default_str();
-    docs->callback([&ctx, a, limit] {
-      queries::DocsQuery q;
-      q.limit = *limit;
-      run_query(ctx, "docs", *a, q, &queries::build_docs);
-    });
+    add_param(docs, a, "kind", "only documents of this kind: article, comment, message, reply or post");
+    add_param(docs, a, "limit", "rows; default: 20");
+    add_param(docs, a, "offset", "skip this many rows first (paging); default: 0");
+    add_param(docs, a, "story", "only the documents of this story (an id from `query stories`)");
+    docs->callback([&ctx, a] { run_query(ctx, "docs", *a, &queries::docs_from_params, &queries::build_docs); });
   }
 }
 

@@ -393,12 +393,21 @@ Status build_stories(const StoriesQuery& q, std::string& sql) {
 Status build_docs(const DocsQuery& q, std::string& sql) {
   if (Status s = check_common(q.common); !s) return s;
   if (Status s = check_limit(q.limit); !s) return s;
+  if (q.offset < 0 || q.offset > 1000000) return Status::invalid("offset: must be between 0 and 1000000");
+  static constexpr std::array<std::string_view, 5> kKinds = {"article", "comment", "message", "reply", "post"};
+  if (!q.kind.empty() && std::find(kKinds.begin(), kKinds.end(), q.kind) == kKinds.end())
+    return Status::invalid("kind '" + q.kind + "': expected article, comment, message, reply or post");
+  if (!q.story.empty() && (q.story.size() > 64 || !std::all_of(q.story.begin(), q.story.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })))
+    return Status::invalid("story '" + q.story.substr(0, 64) + "': expected a story id (letters and digits)");
+  // The story of a document as build_stories groups it.
+  const std::string story = q.story.empty() ? "" : " AND if(story_id != '', story_id, if(content_hash != '', content_hash, id)) = " + quote(q.story);
   // LIMIT 1 BY id keeps one row per document (the newest matching version) without FINAL, which
   // on 18.16 merges every selected part.
   sql = "SELECT id, toString(event_time, " + quote(q.common.timezone) +
         ") AS time, site, kind, category_l1 AS category, sentiment_label AS sentiment, intent, issues, places, title, url\n"
-        "FROM documents\nWHERE " + conditions(q.common, "event_time", true) +
-        "\nORDER BY event_time DESC, id, version DESC\nLIMIT 1 BY id\nLIMIT " + std::to_string(q.limit);
+        "FROM documents\nWHERE " + conditions(q.common, "event_time", true) + (q.kind.empty() ? "" : " AND kind = " + quote(q.kind)) + story +
+        "\nORDER BY event_time DESC, id, version DESC\nLIMIT 1 BY id\nLIMIT " +
+        (q.offset ? std::to_string(q.offset) + ", " : "") + std::to_string(q.limit);
   return Status::ok();
 }
 

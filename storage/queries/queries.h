@@ -115,10 +115,16 @@ struct StoriesQuery {
   int limit = 20;
 };
 
-// The documents behind a number: same filters and window, newest first.
+// The documents behind a number: same filters and window, newest first; a page of `limit` rows
+// after skipping `offset`. `kind` (article, comment, message, reply, post; "" = any) narrows the
+// list only: the rollups behind the other queries do not keep the kind. `story` (a story id as
+// build_stories returns it; "" = any) lists one story's documents.
 struct DocsQuery {
   Common common;
   int limit = 20;
+  int offset = 0;
+  std::string kind;
+  std::string story;
 };
 
 Status build_trend(const TrendQuery& q, std::string& sql);
