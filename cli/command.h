@@ -41,5 +41,6 @@ void add_analyze_command(CLI::App& app, Context& ctx);
 void add_train_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
 void add_robots_check_command(CLI::App& app, Context& ctx);
+void add_mail_command(CLI::App& app, Context& ctx);
 
 }  // namespace yuqing::cli

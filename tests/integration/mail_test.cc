@@ -1,0 +1,275 @@
+// The mail adapter against a real SMTP server: a private aiosmtpd sink (scripts/services.sh start
+// smtp with its own YUQING_VAR and port) writing a Maildir, read back with tests/integration/maildir.h.
+//
+// The fault test enqueues 40 e-mails x 3 recipients in waves while the real `yuqing mail flush`
+// process delivers them; the mailer is SIGKILLed mid-stream and restarted, and the sink is stopped
+// for 60 s. Afterwards every (Message-ID, X-RcptTo) pair is in the Maildir, each once (outbox.h
+// states the one window in which a SIGKILL can duplicate a copy; the test reports it if it hits).
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/config.h"
+#include "mail/outbox.h"
+#include "mail/smtp.h"
+#include "tests/integration/maildir.h"
+#include "tests/integration/support.h"
+
+namespace yuqing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+int shell(const std::string& command) { return std::system(command.c_str()); }
+
+std::size_t files_in(const fs::path& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (const auto& d : fs::directory_iterator(dir, ec)) n += d.is_regular_file();
+  return n;
+}
+
+// A private mail sink and a config file whose mail section points at it, under a fresh home.
+class PrivateSink {
+ public:
+  explicit PrivateSink(const std::string& name) {
+    ::unsetenv("YUQING_SMTP_URL");  // the config file below names the private sink
+    home_ = fs::temp_directory_path() / ("yuqing-mail-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(home_);
+    fs::create_directories(home_ / "configs");
+    port_ = testing::free_port_block(1);
+    env_ = "YUQING_VAR='" + (home_ / "var").string() + "' YUQING_SMTP_PORT=" + std::to_string(port_) + " " +
+           fs::absolute("scripts/services.sh").string();
+    config_file_ = home_ / "configs" / "pipeline.yaml";
+    std::ofstream(config_file_) << "mail:\n  url: smtp://127.0.0.1:" << port_ << "\n  outbox_dir: " << (home_ / "outbox").string()
+                                << "\n  timeout_ms: 5000\n  retry_base_ms: 200\n  retry_max_ms: 2000\n";
+  }
+  ~PrivateSink() {
+    stop();
+    fs::remove_all(home_);
+  }
+  bool start() { return shell(env_ + " start smtp >/dev/null") == 0; }
+  void stop() { shell(env_ + " stop smtp >/dev/null"); }
+
+  int port() const { return port_; }
+  const fs::path& home() const { return home_; }
+  const fs::path& config_file() const { return config_file_; }
+  fs::path maildir() const { return home_ / "var" / "mail" / "inbox"; }
+  std::size_t received() const { return files_in(maildir() / "new") + files_in(maildir() / "cur"); }
+
+ private:
+  fs::path home_, config_file_;
+  int port_ = -1;
+  std::string env_;
+};
+
+// A `yuqing mail ...` child process with its output appended to `log`.
+class Yuqing {
+ public:
+  Yuqing(const fs::path& config, const fs::path& log, std::vector<std::string> args) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::unsetenv("YUQING_SMTP_URL");
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      std::vector<std::string> all = {YUQING_BINARY, "--config", config.string(), "mail"};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  int stop(int signal) {
+    ::kill(pid_, signal);
+    return wait();
+  }
+  int wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string run_output(const std::string& command) {
+  std::string out;
+  FILE* f = ::popen(command.c_str(), "r");
+  if (!f) return out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  ::pclose(f);
+  return out;
+}
+
+}  // namespace
+
+TEST(MailSink, TestCommandAndAHostileMessageArriveIntact) {
+  PrivateSink sink("intact");
+  ASSERT_GT(sink.port(), 0);
+  ASSERT_TRUE(sink.start()) << "could not start a private aiosmtpd sink";
+  const fs::path log = sink.home() / "mailer.log";
+
+  // 1. `yuqing mail test` end to end.
+  EXPECT_EQ(Yuqing(sink.config_file(), log, {"test", "--to", "办公室 <office@district.gov.cn>"}).wait(), 0) << read_file(log);
+
+  // 2. A message built from hostile document text, through the library as the alert module uses it.
+  const Config config = load_config(sink.config_file());
+  mail::Outbox box = mail::Outbox::from_config(config);
+  mail::Email e;
+  e.from = config.mail.from;
+  e.to = {"jianshe@district.gov.cn", "wenming@district.gov.cn"};
+  const std::string title = "<script>alert(1)</script>\r\nBcc: x@example.com";
+  e.subject = "舆情预警：" + title;
+  e.text = "标题：" + title + "\n";
+  e.html = "<p>标题：" + mail::html_escape(title) + "</p>";
+  e.message_id = "alert-42";
+  e.attachments = {{"舆情明细（运河街道）.csv", "text/csv", "id,标题\n1,加装电梯\n"}};
+  ASSERT_TRUE(box.enqueue(e));
+  mail::SmtpSender smtp(config.mail);
+  mail::DeliverStats stats;
+  ASSERT_TRUE(box.deliver(mail::smtp_sender(smtp), mail::now_millis(), 10, stats));
+  EXPECT_EQ(stats.delivered, 2u) << stats.last_failure.to_string();
+
+  const std::vector<testing::MailMessage> inbox = testing::read_maildir(sink.maildir());
+  ASSERT_EQ(inbox.size(), 3u);
+  std::map<std::string, const testing::MailMessage*> by_rcpt;
+  for (const auto& m : inbox) by_rcpt[m.header("X-RcptTo")] = &m;
+
+  const testing::MailMessage* t = by_rcpt["office@district.gov.cn"];
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->subject(), "yuqing 舆情监测 测试邮件 / test mail");
+  EXPECT_EQ(t->header("X-MailFrom"), "yuqing@localhost");
+  EXPECT_EQ(mail::decode_header_words(t->header("From")), "yuqing 舆情监测 <yuqing@localhost>");
+  EXPECT_EQ(mail::decode_header_words(t->header("To")), "办公室 <office@district.gov.cn>");
+  EXPECT_THAT(t->text, HasSubstr("这是一封测试邮件。"));
+  EXPECT_THAT(t->html, HasSubstr("<p>这是一封测试邮件。</p>"));
+
+  for (const char* rcpt : {"jianshe@district.gov.cn", "wenming@district.gov.cn"}) {
+    SCOPED_TRACE(rcpt);
+    const testing::MailMessage* m = by_rcpt[rcpt];
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->count("Bcc"), 0u);
+    EXPECT_EQ(m->subject(), "舆情预警：<script>alert(1)</script> Bcc: x@example.com");
+    EXPECT_EQ(m->message_id(), "alert-42@localhost");
+    EXPECT_EQ(m->text, e.text);
+    EXPECT_EQ(m->html, e.html);
+    ASSERT_EQ(m->attachments.size(), 1u);
+    EXPECT_EQ(m->attachments[0].filename, "舆情明细（运河街道）.csv");
+    EXPECT_EQ(m->attachments[0].content_type, "text/csv");
+    EXPECT_EQ(m->attachments[0].data, "id,标题\n1,加装电梯\n");
+  }
+
+  // 3. The operator's view.
+  const std::string status =
+      run_output("YUQING_SMTP_URL= " + std::string(YUQING_BINARY) + " --config " + sink.config_file().string() + " mail status");
+  EXPECT_THAT(status, HasSubstr("pending    0"));
+  EXPECT_THAT(status, HasSubstr("delivered  3"));
+}
+
+TEST(MailSink, BurstSurvivesAKilledMailerAndTheSinkDownFor60s) {
+  constexpr int kEmails = 40, kRecipients = 3;
+  PrivateSink sink("burst");
+  ASSERT_GT(sink.port(), 0);
+  ASSERT_TRUE(sink.start()) << "could not start a private aiosmtpd sink";
+  const Config config = load_config(sink.config_file());
+  mail::Outbox box = mail::Outbox::from_config(config);
+  const fs::path log = sink.home() / "mailer.log";
+
+  std::set<std::pair<std::string, std::string>> expected;
+  auto enqueue = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      mail::Email e;
+      e.from = config.mail.from;
+      for (int r = 0; r < kRecipients; ++r) e.to.push_back("dept" + std::to_string(r) + "@district.gov.cn");
+      e.subject = "舆情预警 第" + std::to_string(i) + "号：运河街道加装电梯";
+      e.text = "第" + std::to_string(i) + "号预警\n";
+      e.html = "<p>第" + std::to_string(i) + "号预警</p>";
+      e.message_id = "burst-" + std::to_string(i) + "@yuqing";
+      int added = 0;
+      ASSERT_TRUE(box.enqueue(e, now_seconds(), &added));
+      ASSERT_EQ(added, kRecipients);
+      for (const auto& r : e.to) expected.insert({e.message_id, r});
+    }
+  };
+  auto wait_until = [](auto done, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    return done();
+  };
+
+  // Wave 1 with the mailer running; SIGKILL it once a few copies are in, mid-stream.
+  auto mailer = std::make_unique<Yuqing>(sink.config_file(), log, std::vector<std::string>{"flush"});
+  enqueue(0, 10);
+  EXPECT_TRUE(wait_until([&] { return sink.received() >= 5; }, 30s)) << read_file(log);
+  mailer->stop(SIGKILL);
+  const std::size_t at_kill = sink.received();
+  mailer = std::make_unique<Yuqing>(sink.config_file(), log, std::vector<std::string>{"flush"});
+
+  // Wave 2, then the sink goes away for 60 s while waves 3 and 4 arrive.
+  enqueue(10, 20);
+  std::this_thread::sleep_for(100ms);
+  sink.stop();
+  const auto down_at = std::chrono::steady_clock::now();
+  const std::size_t at_stop = sink.received();
+  enqueue(20, 30);
+  std::this_thread::sleep_until(down_at + 30s);
+  enqueue(30, 40);
+  std::this_thread::sleep_until(down_at + 60s);
+  const std::size_t pending_while_down = box.counts().pending;
+  ASSERT_TRUE(sink.start()) << "could not restart the sink";
+
+  EXPECT_TRUE(wait_until([&] { return box.counts().pending == 0; }, 60s)) << read_file(log);
+  const int status = mailer->stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM should end the mailer cleanly: " << status;
+
+  std::map<std::pair<std::string, std::string>, int> copies;
+  for (const testing::MailMessage& m : testing::read_maildir(sink.maildir())) {
+    ++copies[{m.message_id(), m.header("X-RcptTo")}];
+    EXPECT_EQ(m.header("X-MailFrom"), "yuqing@localhost");
+    EXPECT_THAT(m.subject(), ::testing::StartsWith("舆情预警 第"));
+  }
+  int missing = 0, duplicated = 0;
+  for (const auto& key : expected) {
+    const int n = copies.count(key) ? copies[key] : 0;
+    missing += n == 0;
+    duplicated += n > 1;
+  }
+  const std::string log_text = read_file(log);
+  std::printf(
+      "mail burst: %zu copies expected, %zu distinct received, %d missing, %d duplicated; %zu in the Maildir at the "
+      "SIGKILL, %zu when the sink stopped, %zu pending after 60 s down\n",
+      expected.size(), copies.size(), missing, duplicated, at_kill, at_stop, pending_while_down);
+  EXPECT_EQ(expected.size(), std::size_t{kEmails * kRecipients});
+  EXPECT_EQ(copies.size(), expected.size()) << "copies nobody enqueued arrived";
+  EXPECT_EQ(missing, 0);
+  EXPECT_EQ(duplicated, 0) << "a duplicate can only come from the SIGKILL landing between the end of DATA and the "
+                              "ledger rename (outbox.h)";
+  EXPECT_GT(pending_while_down, 0u) << "the outage did not hold anything back";
+  EXPECT_THAT(log_text, HasSubstr("SMTP server unreachable"));
+  EXPECT_EQ(box.counts().delivered, expected.size());
+}
+
+}  // namespace yuqing
