@@ -1,0 +1,138 @@
+// yuqing report weekly: the weekly assessment report (舆情周报) as HTML, PDF and Markdown
+// (reports/, docs/REPORTS.md).
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "reports/build.h"
+#include "reports/pdf.h"
+#include "reports/render.h"
+#include "storage/queries/queries.h"
+
+namespace yuqing::cli {
+namespace {
+
+struct WeeklyArgs {
+  std::string week;
+  std::string formats = "html,pdf";
+  std::string out;
+  std::string timezone = "Asia/Shanghai";
+  int deadline_days = 15;
+  int stories = 3;
+  uint64_t min_documents = 50;
+  bool print_sql = false;
+};
+
+std::string local_time_text(UnixSeconds t) {
+  const std::string iso = format_iso8601(t);  // "YYYY-MM-DDThh:mm:ss+08:00"
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + "（北京时间）";
+}
+
+Status write_file(const std::filesystem::path& p, const std::string& data) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << data;
+  out.close();
+  if (!out) return Status::fatal("cannot write " + p.string());
+  return Status::ok();
+}
+
+int run_weekly(Context& ctx, const WeeklyArgs& a) {
+  reports::Options o;
+  o.timezone = a.timezone;
+  o.deadline_days = a.deadline_days;
+  o.stories = a.stories;
+  o.min_documents = a.min_documents;
+  if (a.week.empty()) {
+    // The last complete week on China Standard Time, the district's calendar.
+    queries::iso_week_of_day((now_seconds() + 8 * 3600) / 86400 - 7, o.iso_year, o.iso_week);
+  } else if (Status s = queries::parse_iso_week(a.week, o.iso_year, o.iso_week); !s) {
+    return report(s, "report weekly");
+  }
+  bool html = false, pdf = false, md = false;
+  {
+    std::stringstream ss(a.formats);
+    for (std::string f; std::getline(ss, f, ',');) {
+      if (f == "html") html = true;
+      else if (f == "pdf") pdf = true;
+      else if (f == "md") md = true;
+      else return report(Status::invalid("--format: '" + f + "' is not html, pdf or md"), "report weekly");
+    }
+  }
+  if (a.print_sql) {
+    std::vector<std::string> statements;
+    if (Status s = reports::report_statements(o, statements); !s) return report(s, "report weekly");
+    for (const auto& sql : statements) std::cout << sql << ";\n";
+    return 0;
+  }
+  const Config& c = ctx.start("report");
+  if (Status s = reports::load_places((c.resolve(c.processor.rules_dir) / "places.yaml").string(), o.district, o.places); !s)
+    return report(s, "report weekly");
+  clickhouse::Client client(c.clickhouse);
+  reports::Report r;
+  if (Status s = reports::build_report(client, o, r); !s) return report(s, "report weekly");
+  r.generated_at = local_time_text(now_seconds());
+
+  const std::filesystem::path dir = a.out.empty() ? c.resolve("var/reports") / r.week : std::filesystem::path(a.out);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return report(Status::fatal("cannot create " + dir.string() + ": " + ec.message()), "report weekly");
+  const std::string base = "weekly-" + r.week;
+  const auto html_path = dir / (base + ".html");
+  // The PDF is printed from the HTML file, so it is written whenever a PDF is asked for.
+  if (html || pdf) {
+    if (Status s = write_file(html_path, reports::render_html(r)); !s) return report(s, "report weekly");
+    spdlog::info("report {}: HTML written", r.week);
+    if (html) std::cout << html_path.string() << "\n";
+  }
+  if (md) {
+    const auto md_path = dir / (base + ".md");
+    if (Status s = write_file(md_path, reports::render_markdown(r)); !s) return report(s, "report weekly");
+    spdlog::info("report {}: Markdown written", r.week);
+    std::cout << md_path.string() << "\n";
+  }
+  if (pdf) {
+    reports::PdfOptions po;
+    if (const char* chromium = std::getenv("YUQING_CHROMIUM"); chromium && *chromium) po.chromium = chromium;
+    const auto pdf_path = dir / (base + ".pdf");
+    spdlog::info("report {}: printing the PDF with {}", r.week, po.chromium);
+    if (Status s = reports::print_pdf(html_path, pdf_path, po); !s) return report(s, "report weekly (PDF)");
+    std::cout << pdf_path.string() << "\n";
+  }
+  spdlog::info("report {}: done in {}", r.week, dir.string());
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("report", "Assessment reports built from the stored documents (docs/REPORTS.md).");
+  cmd->require_subcommand(1);
+  auto* weekly = cmd->add_subcommand(
+      "weekly",
+      "The weekly assessment report (舆情周报) of one ISO week: 1 总体态势, 2 热点议题 (pressure index, risk,\n"
+      "departments), 3 重点事件, 4 分区域, 5 部门回应 (alerts, message board), 6 关注建议, 7 附录.\n"
+      "Every figure comes from a stored query and shows the `yuqing query docs` arguments behind it.\n"
+      "Writes weekly-<week>.html (one self-contained file), .pdf (headless Chromium, A4, page numbers)\n"
+      "and .md into --out, and prints their paths.\n"
+      "A week with fewer than --min-documents documents, or none tagged with an issue, is refused\n"
+      "with exit code 2 and a message naming what is missing.\n"
+      "Examples:\n"
+      "  yuqing report weekly --week 2026-W43\n"
+      "  yuqing report weekly --week 2026-W43 --format html,pdf,md --out /tmp/w43\n"
+      "  yuqing report weekly --week 2026-W43 --sql      # every statement the report runs");
+  auto a = std::make_shared<WeeklyArgs>();
+  weekly->add_option("--week", a->week, "ISO week, e.g. 2026-W43; default: the last complete week (China time)");
+  weekly->add_option("--format", a->formats, "comma-separated: html, pdf, md")->capture_default_str();
+  weekly->add_option("--out", a->out, "output directory; default: var/reports/<week>/");
+  weekly->add_option("--tz", a->timezone, "time zone of the week and of every date shown")->capture_default_str();
+  weekly->add_option("--deadline-days", a->deadline_days, "message replies later than this are late")->capture_default_str();
+  weekly->add_option("--stories", a->stories, "leading stories in 重点事件")->capture_default_str()->check(CLI::Range(1, 10));
+  weekly->add_option("--min-documents", a->min_documents, "refuse a week with fewer documents")->capture_default_str();
+  weekly->add_flag("--sql", a->print_sql, "print every SQL statement the report runs (story ones with a placeholder id) and exit");
+  weekly->callback([&ctx, a] { ctx.exit_code = run_weekly(ctx, *a); });
+}
+
+}  // namespace yuqing::cli
