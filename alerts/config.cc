@@ -69,11 +69,14 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
     s.read("baseline_days", o.baseline_days, 1, 365);
     s.read("cold_start_days", o.cold_start_days, 0, 365);
     s.read("min_voices", o.min_voices, 1, 1e6);
+    s.read("min_threads", o.min_threads, 1, 1000000);
+    s.read("min_sites", o.min_sites, 1, 1000);
     s.read("min_ratio", o.min_ratio, 1, 1e6);
     s.read("p_value", o.p_value, 1e-300, 0.5);
     s.read("dispersion", o.dispersion, 0.01, 1e9);
-    s.read("prior_voices", o.prior_voices, 0.001, 1e6);
-    s.read("min_negative_share", o.min_negative_share, 0, 1);
+    s.read("prior_threads", o.prior_threads, 0.001, 1e6);
+    s.read("voices_per_thread", o.voices_per_thread, 1, 1000000);
+    s.read("max_positive_share", o.max_positive_share, 0, 1);
     s.read("per_issue", o.per_issue);
     s.finish();
   }

@@ -16,12 +16,15 @@ struct VolumeSpikeOptions {
   int window_hours = 24;          // the window tested against its seasonal expectation
   int baseline_days = 28;         // history the expectation is estimated from
   int cold_start_days = 7;        // no spike alerts until the data covers this many days
-  double min_voices = 4;          // independent voices (new threads) needed in the window
-  double min_ratio = 3;           // observed / expected
+  double min_voices = 8;          // distinct authors taking part in the window (engagement)
+  int min_threads = 3;            // threads new to the key in the window (one thread is never a spike)
+  int min_sites = 1;              // distinct sites they come from
+  double min_ratio = 3;           // new threads / expected threads
   double p_value = 1e-4;          // one-sided negative-binomial tail
   double dispersion = 10;         // negative-binomial size k (variance mu + mu^2/k); large = Poisson
-  double prior_voices = 0.5;      // pseudo-count added to a key's baseline (keys never seen before)
-  double min_negative_share = 0.3;  // a rise of mostly positive voices is not a concern
+  double prior_threads = 0.5;     // pseudo-threads in every key's baseline (keys never seen before)
+  int voices_per_thread = 10;     // distinct authors one thread counts as at most
+  double max_positive_share = 0.5;  // a rise of mostly positive documents (praise) is not a concern
   bool per_issue = true;          // also test each issue over all places
 };
 

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 namespace yuqing::alerts {
 
-std::string utf8_prefix(const std::string& text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut);
+std::string utf8_prefix(const std::string& text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && chars++ == max_chars) return text.substr(0, i);
+  }
+  return text;
 }
 
 Fact fact_of(const EnrichedDocument& e, const std::vector<std::string>& official_sites) {
@@ -30,7 +32,7 @@ Fact fact_of(const EnrichedDocument& e, const std::vector<std::string>& official
   f.intent = t.intent;
   f.title = d.title;
   f.url = d.url;
-  f.text = utf8_prefix(d.text, kFactTextBytes);
+  f.text = utf8_prefix(d.text, kFactTextChars);
   f.keywords = t.keywords;
   f.official = std::find(official_sites.begin(), official_sites.end(), d.site) != official_sites.end();
   return f;
@@ -55,7 +57,8 @@ FactSet::FactSet(std::vector<Fact> facts) : facts_(std::move(facts)) {
     by_story_[facts_[i].story].push_back(i);
   }
 
-  std::set<std::pair<Key, size_t>> seen_thread;  // (key, root) already arrived
+  std::set<std::tuple<Key, size_t, std::string>> seen_voice;  // (key, thread, author) already arrived
+  std::map<std::pair<Key, size_t>, int> thread_voices;         // (key, thread) -> voices so far
   std::set<size_t> seen_root;
   for (size_t i = 0; i < facts_.size(); ++i) {
     const Fact& f = facts_[i];
@@ -68,7 +71,10 @@ FactSet::FactSet(std::vector<Fact> facts) : facts_(std::move(facts)) {
     if (voice && seen_root.insert(root_[i]).second) all_arrivals_.push_back(i);
     for (const auto& k : keys) {
       by_key_[k].push_back(i);
-      if (voice && seen_thread.insert({k, root_[i]}).second) arrivals_[k].push_back(i);
+      if (voice && seen_voice.insert({k, root_[i], f.author}).second) {
+        arrivals_[k].push_back(i);
+        ordinals_[k].push_back(thread_voices[{k, root_[i]}]++);
+      }
     }
   }
 }

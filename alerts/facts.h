@@ -7,9 +7,11 @@
 //   keys (issue x place), stories and replies. It is immutable afterwards, and every query takes
 //   the evaluation hour `now`: only facts with time < now are visible, so a replay hour by hour sees
 //   exactly what was published before each hour.
-// - Voices: a thread (an article with its comments, a message with its reply, a forum thread) is one
-//   voice, counted when its first document about a key appears. Government replies and articles of
-//   official sites are answers, not voices.
+// - Voices: each distinct author in a thread (an article with its comments, a message with its
+//   reply, a forum thread) is a voice, counted when their first document about a key appears, with
+//   its ordinal in the thread, so detectors can cap what one thread contributes (one article's
+//   comment section is not a crowd). Government replies and official sites' articles are answers,
+//   not voices.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +27,9 @@ namespace yuqing::alerts {
 
 inline constexpr UnixSeconds kHour = 3600;
 inline constexpr UnixSeconds kDay = 24 * kHour;
-// Text longer than this is cut for the watch list (the same cut in both sources).
-inline constexpr size_t kFactTextBytes = 4000;
+// Text longer than this many characters is cut for the watch list (the same cut in both sources:
+// ClickHouse's substringUTF8 and utf8_prefix here).
+inline constexpr size_t kFactTextChars = 1500;
 
 struct Fact {
   std::string id;
@@ -42,15 +45,15 @@ struct Fact {
   std::string intent;
   std::string title;
   std::string url;
-  std::string text;            // the first kFactTextBytes bytes (cut at a character boundary)
+  std::string text;            // the first kFactTextChars characters
   std::vector<std::string> keywords;
   bool official = false;       // from an official site (AlertsConfig::official_sites)
 };
 
 // Makes a fact from a tagged document (the backtest's path).
 Fact fact_of(const EnrichedDocument& d, const std::vector<std::string>& official_sites);
-// The first `max_bytes` of UTF-8 text, never splitting a character.
-std::string utf8_prefix(const std::string& text, size_t max_bytes);
+// The first `max_chars` characters of UTF-8 text.
+std::string utf8_prefix(const std::string& text, size_t max_chars);
 
 // Key of a series: an issue in a place, or an issue over all places (place "").
 struct Key {
@@ -80,8 +83,11 @@ class FactSet {
   // Facts of a key, by time (a fact counts under every issue x place pair it carries, and under
   // each of its issues with place ""; untagged facts have no key).
   const std::map<Key, std::vector<size_t>>& by_key() const { return by_key_; }
-  // Voice arrivals of a key: for each thread, the index of its first voice fact about the key.
+  // Voice arrivals of a key: for each (thread, author), the index of their first fact about the
+  // key, in time order; arrival_ordinals() gives each one's rank among its thread's voices (0 for
+  // the thread's first).
   const std::map<Key, std::vector<size_t>>& arrivals() const { return arrivals_; }
+  const std::map<Key, std::vector<int>>& arrival_ordinals() const { return ordinals_; }
   // All voice arrivals (any key or none), for the district-wide hour-of-week profile.
   const std::vector<size_t>& all_arrivals() const { return all_arrivals_; }
   // Facts of a story, by time.
@@ -94,6 +100,7 @@ class FactSet {
   std::unordered_map<std::string, size_t> first_reply_;
   std::map<Key, std::vector<size_t>> by_key_;
   std::map<Key, std::vector<size_t>> arrivals_;
+  std::map<Key, std::vector<int>> ordinals_;
   std::vector<size_t> all_arrivals_;
   std::unordered_map<std::string, std::vector<size_t>> by_story_;
 };

@@ -239,6 +239,11 @@ const std::vector<std::string> kNeutralClosers = {"", "", "[思考]", "🤔", "[
 const Patterns kRumourPost = {"听说{place}出现阳性病例了，马上要封控，是真的吗？", "群里都在传{place}要全面封控，赶紧去超市囤菜吧😱",
                               "有人说{spot}发现了确诊病例，有没有知情的？", "{place}是不是要封了？家里老人都慌了[泪]"};
 const Patterns kRumourFollow = {"别信谣，等官方通知[doge]", "我也看到了，到底真的假的？", "超市已经被抢空了😱", "谣言吧，刚从{place}回来，一切正常"};
+// A rumour about any other issue names that issue's matter (same sizes: the same draws).
+const Patterns kOtherRumourPost = {"听说{place}的{thing}出大问题了，是真的吗？", "群里都在传{spot}的{thing}要出事，大家小心😱",
+                                   "有人说{place}{subject}出了事故，有没有知情的？", "{place}的{thing}是不是出事了？家里人都慌了[泪]"};
+const Patterns kOtherRumourFollow = {"别信谣，等官方通知[doge]", "我也看到了，到底真的假的？", "群里都转疯了😱", "谣言吧，刚从{place}回来，一切正常"};
+bool epidemic(const IssueBank& issue) { return issue.name == "疫情防控"; }
 
 const std::vector<std::string> kSurnames = {"张", "王", "李", "刘", "陈", "杨", "赵", "黄", "周", "吴", "孙", "马", "朱", "胡", "郭", "何"};
 const std::vector<std::string> kNickParts = {"运河边的风", "古城人", "鲁南老乡", "小城故事", "枣庄老李", "台儿庄小王", "晨跑的猫", "阳光心情",
@@ -350,6 +355,14 @@ Text Writer::policy_interpretation(const IssueBank& issue, const std::string& po
 }
 
 Text Writer::rumour_clarification(const IssueBank& issue, const PlaceBank& place) {
+  if (!epidemic(issue)) {
+    Text t{"关于网传“" + place.name + issue.subject + "出现问题”不实信息的情况说明", {}};
+    t.paragraphs = {"近日，有网民在网络上发布关于" + place.name + issue.subject + "出现问题的信息，引发部分群众关注。",
+                    "经" + issue.dept + "核实，相关信息不实，" + place.name + issue.subject + "工作运行正常。",
+                    "请广大群众以官方发布的信息为准，不信谣、不传谣。对编造、传播谣言的行为，公安机关将依法处理。",
+                    "如有疑问，请拨打" + issue.dept + "咨询电话或12345热线。"};
+    return t;
+  }
   Text t{"关于网传“" + place.name + "将实施封控”不实信息的情况说明", {}};
   t.paragraphs = {"近日，有网民在网络上发布“" + place.name + "出现阳性病例、即将封控”的信息，引发部分群众关注。",
                   "经" + issue.dept + "核实，" + place.name + "近期未发现新冠阳性病例，也没有实施封控的计划，该信息不实。",
@@ -389,8 +402,8 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
   begin(place);
   Text t;
   if (rumour) {
-    t.title = fill(rng_.pick(kRumourPost), issue, place);
-    t.paragraphs = {t.title, fill(rng_.pick(kRumourFollow), issue, place)};
+    t.title = fill(rng_.pick(epidemic(issue) ? kRumourPost : kOtherRumourPost), issue, place);
+    t.paragraphs = {t.title, fill(rng_.pick(epidemic(issue) ? kRumourFollow : kOtherRumourFollow), issue, place)};
     return t;
   }
   const Text m = message(issue, place, intent);
@@ -406,7 +419,10 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
 std::string Writer::comment(const IssueBank& issue, const PlaceBank& place, const std::string& intent, bool rumour) {
   begin(place);
   std::string text;
-  if (rumour) text = fill(rng_.pick(rng_.chance(0.5) ? kRumourPost : kRumourFollow), issue, place);
+  if (rumour) {
+    const bool post = rng_.chance(0.5);
+    text = fill(rng_.pick(epidemic(issue) ? (post ? kRumourPost : kRumourFollow) : (post ? kOtherRumourPost : kOtherRumourFollow)), issue, place);
+  }
   else if (intent == "complaint") text = fill(rng_.pick(kCommentComplaint), issue, place);
   else if (intent == "inquiry") text = fill(rng_.pick(kCommentInquiry), issue, place);
   else if (intent == "suggestion") text = fill(rng_.pick(kCommentSuggestion), issue, place);

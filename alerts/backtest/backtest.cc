@@ -121,7 +121,9 @@ BacktestResult run_backtest(const Config& config, const AlertsConfig& alerts, co
     ScoredAlert s;
     judge(a, truth, alerts, s);
     correct += s.correct;
-    if (s.correct && !s.event.empty() && events.count(s.event)) {
+    const bool about_messages = a.detector == "unanswered" || a.detector == "slow_reply";
+    // Overdue messages are to be chased whatever they say; they make no concern of a praise event.
+    if (s.correct && !s.event.empty() && events.count(s.event) && (events[s.event].concern || !about_messages)) {
       EventScore& e = events[s.event];
       ++e.alerts;
       if (std::find(e.detectors.begin(), e.detectors.end(), a.detector) == e.detectors.end()) e.detectors.push_back(a.detector);

@@ -1,13 +1,16 @@
 // Volume spike: an issue in a place (and an issue over the whole district) brings far more
-// independent voices — new threads, not comments under one article — than its seasonal expectation
-// (alerts/seasonal.h), by a one-sided negative-binomial test with minimum counts. A rise made of
-// mostly positive voices (praise) is not a concern and does not fire.
+// independent voices — distinct authors, at most `voices_per_thread` per thread, so one article's
+// comment section is not a crowd — than its seasonal expectation (alerts/seasonal.h), by a one-sided
+// negative-binomial test with minimum counts. A rise made of mostly positive documents (praise) is
+// not a concern and does not fire.
 //
 // Severity: 重大 when observed >= 10, >= 10x expected, p < 1e-10 and at least 60 % negative;
 // 较大 when p < 1e-6 or >= 5x expected; else 一般.
 #include <cmath>
 #include <map>
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "alerts/detector.h"
 #include "alerts/evidence.h"
@@ -34,21 +37,47 @@ class VolumeSpike final : public Detector {
     const double window_mass = profile.mass(window_start, ctx.now);
 
     std::vector<Finding> place_level, issue_level;
-    for (const auto& [key, arrivals] : facts.arrivals()) {
+    for (const auto& [key, all_arrivals] : facts.arrivals()) {
       if (key.place.empty() && !o.per_issue) continue;
+      // Voices beyond the thread's cap do not count, in the window nor in the baseline.
+      const auto& ordinals = facts.arrival_ordinals().at(key);
+      std::vector<size_t> arrivals;
+      for (size_t k = 0; k < all_arrivals.size(); ++k)
+        if (ordinals[k] < o.voices_per_thread) arrivals.push_back(all_arrivals[k]);
       const auto voices = between(facts, arrivals, window_start, ctx.now);
       if (double(voices.size()) < o.min_voices) continue;
-      const double history = double(count_between(facts, arrivals, baseline_start, window_start));
-      const double expected = (history + o.prior_voices) / baseline_mass * window_mass;
-      const double observed = double(voices.size());
+      // Threads are the independent units (voices come in clumps, a thread at a time), so the test
+      // counts threads new to the key against their seasonal expectation; voices show that people
+      // engage.
+      std::vector<size_t> thread_arrivals;
+      for (size_t k = 0; k < all_arrivals.size(); ++k)
+        if (ordinals[k] == 0) thread_arrivals.push_back(all_arrivals[k]);
+      const auto threads = between(facts, thread_arrivals, window_start, ctx.now);
+      std::set<std::string> sites;
+      for (size_t i : voices) sites.insert(facts.facts()[i].site);
+      if (int(threads.size()) < o.min_threads || int(sites.size()) < o.min_sites) continue;
+      const double observed = double(threads.size());
+      const double history = double(count_between(facts, thread_arrivals, baseline_start, window_start));
+      const double expected = (history + o.prior_threads) / baseline_mass * window_mass;
       if (observed < o.min_ratio * expected) continue;
       const double p = negative_binomial_upper_tail(observed, expected, o.dispersion);
+      spdlog::debug("volume_spike {}|{} at {}: voices {} threads {} expected {:.2f} p {:.2e}", key.issue, key.place, ctx.now,
+                    voices.size(), threads.size(), expected, p);
       if (p >= o.p_value) continue;
-      const auto docs = between(facts, facts.by_key().at(key), window_start, ctx.now);
-      size_t negative = 0;
-      for (size_t i : docs) negative += facts.facts()[i].sentiment == "negative";
+      // The documents behind it: those of the new threads (the observed count), not every document
+      // of the key in the window.
+      std::set<size_t> roots;
+      for (size_t i : threads) roots.insert(facts.root_of(i));
+      std::vector<size_t> docs;
+      for (size_t i : between(facts, facts.by_key().at(key), window_start, ctx.now))
+        if (roots.count(facts.root_of(i))) docs.push_back(i);
+      size_t negative = 0, positive = 0;
+      for (size_t i : docs) {
+        negative += facts.facts()[i].sentiment == "negative";
+        positive += facts.facts()[i].sentiment == "positive";
+      }
       const double negative_share = docs.empty() ? 0 : double(negative) / double(docs.size());
-      if (negative_share < o.min_negative_share) continue;
+      if (docs.empty() || double(positive) / double(docs.size()) >= o.max_positive_share) continue;
 
       Finding f;
       f.key = key.issue + "|" + key.place;
@@ -64,21 +93,21 @@ class VolumeSpike final : public Detector {
       a.expected = expected;
       a.p_value = p;
       const double ratio = observed / std::max(expected, 1e-9);
-      a.severity = (observed >= 10 && ratio >= 10 && p < 1e-10 && negative_share >= 0.6) ? Severity::critical
+      a.severity = (observed >= 6 && ratio >= 10 && p < 1e-10 && negative_share >= 0.6) ? Severity::critical
                    : (p < 1e-6 || ratio >= 5)                                            ? Severity::major
                                                                                         : Severity::general;
-      a.rule = "过去" + std::to_string(o.window_hours) + "小时独立声量（新话题数）≥" + format_number(o.min_voices, 0) +
-               "、≥" + format_number(o.min_ratio, 0) + "倍季节基线，负二项检验 p<" + format_p(o.p_value) + "，负面占比≥" +
-               format_number(o.min_negative_share * 100, 0) + "%";
+      a.rule = "过去" + std::to_string(o.window_hours) + "小时新增相关话题≥" + std::to_string(o.min_threads) + "个、为近" +
+               std::to_string(o.baseline_days) + "天同时段基线的≥" + format_number(o.min_ratio, 0) + "倍（负二项检验 p<" +
+               format_p(o.p_value) + "），参与的不同作者≥" + format_number(o.min_voices, 0) + "人（每个话题最多计" +
+               std::to_string(o.voices_per_thread) + "人），正面占比<" + format_number(o.max_positive_share * 100, 0) + "%";
       a.title = where_what(key.issue, key.place) + " 声量异常上升";
-      a.summary = "过去" + std::to_string(o.window_hours) + "小时出现 " + format_number(observed, 0) +
-                  " 个独立话题（文章、帖子、留言各算一个，评论不重复计），按近" + std::to_string(o.baseline_days) +
-                  "天同时段基线预期 " + format_number(expected, 2) + " 个，为预期的 " + format_number(ratio, 1) +
-                  " 倍（负二项检验 p=" + format_p(p) + "）。相关文档 " + std::to_string(docs.size()) + " 篇，负面占比 " +
-                  format_number(negative_share * 100, 0) + "%。";
+      a.summary = "过去" + std::to_string(o.window_hours) + "小时新增 " + format_number(observed, 0) + " 个相关话题（文章、帖子或留言），" +
+                  std::to_string(voices.size()) + " 位不同作者参与；按近" + std::to_string(o.baseline_days) + "天同时段基线预期 " +
+                  format_number(expected, 2) + " 个，为预期的 " + format_number(ratio, 1) + " 倍（负二项检验 p=" + format_p(p) +
+                  "）。相关文档 " + std::to_string(docs.size()) + " 篇，负面占比 " + format_number(negative_share * 100, 0) + "%。";
       add_evidence(facts, docs, a);
-      const double per_day = (history + o.prior_voices) / baseline_mass * profile.mass(ctx.now - kDay, ctx.now);
-      a.series = daily_series(facts, between(facts, arrivals, ctx.now - 14 * kDay, ctx.now), ctx.now - 14 * kDay,
+      const double per_day = (history + o.prior_threads) / baseline_mass * profile.mass(ctx.now - kDay, ctx.now);
+      a.series = daily_series(facts, between(facts, thread_arrivals, ctx.now - 14 * kDay, ctx.now), ctx.now - 14 * kDay,
                               ctx.now, per_day, ctx.config.utc_offset_minutes);
       (key.place.empty() ? issue_level : place_level).push_back(std::move(f));
     }

@@ -1,0 +1,305 @@
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "alerts/backtest/backtest.h"
+#include "alerts/engine.h"
+#include "alerts/evidence.h"
+#include "alerts/notify.h"
+#include "alerts/source.h"
+#include "alerts/store.h"
+#include "cli/command.h"
+#include "core/shutdown.h"
+#include "mail/outbox.h"
+
+namespace yuqing::cli {
+
+namespace {
+
+using namespace yuqing::alerts;
+
+AlertsConfig load_alerts(const Config& c, const std::string& file) {
+  return load_alerts_config(file.empty() ? c.resolve("configs/alerts.yaml") : std::filesystem::path(file),
+                            c.resolve(c.processor.rules_dir) / "issues.yaml");
+}
+
+// "2026-10-19", "2026-10-19 08:00" (China time unless an offset is given) or ISO 8601.
+Status parse_when(const std::string& text, const AlertsConfig& ac, UnixSeconds& out) {
+  std::string iso = text;
+  if (iso.size() == 10) iso += "T00:00";
+  if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';
+  if (iso.size() == 16) iso += ":00";
+  if (iso.size() == 19) {
+    const int m = ac.utc_offset_minutes;
+    char offset[24];
+    std::snprintf(offset, sizeof offset, "%c%02d:%02d", m < 0 ? '-' : '+', std::abs(m) / 60, std::abs(m) % 60);
+    iso += offset;
+  }
+  const auto t = parse_iso8601(iso);
+  if (!t) return Status::invalid("'" + text + "' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601");
+  out = *t;
+  return Status::ok();
+}
+
+// Evaluates `hours` over the stored documents: stores what is raised, closes what is answered, and
+// puts the mails due in the outbox. Returns the number raised.
+Status evaluate_hours(const Config& c, const AlertsConfig& ac, clickhouse::Client& client, const std::vector<UnixSeconds>& hours,
+                      bool send_mail, size_t& raised_total) {
+  if (hours.empty()) return Status::ok();
+  const UnixSeconds from = hours.front() - kHour;
+  std::vector<Fact> facts;
+  if (Status s = load_facts(client, from - UnixSeconds(ac.lookback_days) * kDay, hours.back(), ac.official_sites, facts); !s) return s;
+  const FactSet set(std::move(facts));
+  std::vector<Alert> history;
+  AlertFilter f;
+  f.since = from - UnixSeconds(ac.lookback_days) * kDay;
+  f.until = from;
+  f.limit = 10000;
+  if (Status s = list_alerts(client, f, history); !s) return s;
+  spdlog::info("alert: {} documents in view, {} earlier alerts, evaluating {} hour(s)", set.facts().size(), history.size(), hours.size());
+  Engine engine(ac, std::move(history));
+  mail::Outbox outbox = mail::Outbox::from_config(c);
+  size_t mails = 0;
+  for (size_t k = 0; k < hours.size() && !shutdown_requested(); ++k) {
+    const UnixSeconds h = hours[k];
+    std::vector<Alert> raised, closed;
+    engine.evaluate(set, h, raised, closed);
+    for (const auto& a : raised) {
+      bool inserted = false;
+      if (Status s = save_new(client, a, inserted); !s) return s;
+      raised_total += inserted;
+      spdlog::info("alert: {} [{}] {} ({} documents){}", format_iso8601(h, ac.utc_offset_minutes).substr(0, 16),
+                   chinese_label(a.severity), a.title, a.document_ids.size(), inserted ? "" : " — stored already");
+    }
+    for (const auto& a : closed) {
+      Alert updated;
+      Status s = set_status(client, a.id, AlertStatus::closed, a.closed_by, *a.closed_at, a.close_reason, updated);
+      if (s) spdlog::info("alert: closed {} — {}", a.title, a.close_reason);
+      else if (s.kind() != Status::Kind::invalid) return s;  // invalid: closed already (a replay)
+    }
+    if (send_mail) {
+      for (const auto& m : mails_for_hour(ac, engine.alerts(), h, c.mail.from)) {
+        int added = 0;
+        if (Status s = outbox.enqueue(m, h, &added); !s) return s;
+        mails += size_t(added);
+      }
+    }
+    if ((k + 1) % 168 == 0) spdlog::info("alert: {} of {} hours evaluated", k + 1, hours.size());
+  }
+  if (send_mail) spdlog::info("alert: {} new mail(s) in the outbox {} (yuqing mail flush sends them)", mails, outbox.dir().string());
+  return Status::ok();
+}
+
+void print_alert(const Alert& a, const AlertsConfig& ac) {
+  std::cout << a.id << "  [" << chinese_label(a.severity) << "] " << a.title << "\n"
+            << "  状态 " << chinese_label(a.status);
+  if (!a.acknowledged_by.empty()) std::cout << "，" << a.acknowledged_by << " 于 " << format_iso8601(*a.acknowledged_at, ac.utc_offset_minutes) << " 确认";
+  if (!a.closed_by.empty()) std::cout << "，" << a.closed_by << " 于 " << format_iso8601(*a.closed_at, ac.utc_offset_minutes) << " 关闭（" << a.close_reason << "）";
+  std::cout << "\n  检测器 " << a.detector << "，触发于 " << format_iso8601(a.fired_at, ac.utc_offset_minutes) << "\n";
+  std::cout << "  责任单位 ";
+  for (const auto& d : a.departments) std::cout << d << " ";
+  std::cout << "\n  " << a.summary << "\n  规则：" << a.rule << "\n";
+  if (!a.terms.empty()) {
+    std::cout << "  关键词：";
+    for (const auto& t : a.terms) std::cout << t << " ";
+    std::cout << "\n";
+  }
+  if (!a.first_publisher.empty()) std::cout << "  首发：" << a.first_publisher << "\n";
+  for (const auto& s : a.samples) std::cout << "  - " << s.title << "（" << s.site << "）" << s.url << "\n";
+  std::cout << "  文档 " << a.document_ids.size() << " 篇\n";
+}
+
+}  // namespace
+
+void add_alert_command(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "alert",
+      "Rising concerns, detected and explained, routed to the responsible departments and e-mailed\n"
+      "(detectors and routing in configs/alerts.yaml; docs/ALERTS.md explains every rule).\n\n"
+      "  yuqing alert backtest --scenario configs/scenarios/default.yaml   score the detectors on a scenario\n"
+      "  yuqing alert run                       evaluate the stored data every interval_minutes\n"
+      "  yuqing alert run --from 2026-10-05 --to 2026-11-16   replay a period hour by hour\n"
+      "  yuqing alert list --status open        the alert history; show / ack / close one");
+  cmd->require_subcommand(1);
+  auto alerts_file = std::make_shared<std::string>();
+  cmd->add_option("--alerts", *alerts_file, "alert settings (YAML); default: configs/alerts.yaml next to the config");
+
+  // backtest
+  {
+    auto* bt = cmd->add_subcommand(
+        "backtest",
+        "Generate a scenario's documents with the sandbox generator, tag them with the analyzer and run\n"
+        "every detector hour by hour with the same routing and de-duplication as `alert run` — no crawl,\n"
+        "Kafka or ClickHouse. Scores the alerts against the scenario's truth: precision, recall of the\n"
+        "concern events, lead times.");
+    auto scenario = std::make_shared<std::string>();
+    bt->add_option("--scenario", *scenario, "scenario YAML; default: sandbox.scenario from the config");
+    auto format = std::make_shared<std::string>("table");
+    bt->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    bt->callback([&ctx, alerts_file, scenario, format] {
+      const Config& c = ctx.start("alert");
+      const AlertsConfig ac = load_alerts(c, *alerts_file);
+      const auto r = run_backtest(c, ac, scenario->empty() ? c.resolve(c.sandbox.scenario) : std::filesystem::path(*scenario));
+      if (*format == "json") {
+        std::cout << to_json(r).dump(2) << std::endl;
+        return;
+      }
+      std::cout << "scenario " << r.scenario << ": " << r.documents << " documents, " << r.alerts.size() << " alerts, precision "
+                << format_number(r.precision, 3) << ", recall " << format_number(r.recall, 3) << " (" << format_number(r.seconds, 1)
+                << " s)\n\n";
+      for (const auto& s : r.alerts)
+        std::cout << (s.correct ? "  ✓ " : "  ✗ ") << format_iso8601(s.alert.fired_at, ac.utc_offset_minutes).substr(0, 16) << " ["
+                  << chinese_label(s.alert.severity) << "] " << s.alert.detector << "  " << s.alert.title << "  → "
+                  << (s.alert.departments.empty() ? "" : s.alert.departments.front()) << "  (" << s.why << ")\n";
+      std::cout << "\nevents:\n";
+      for (const auto& e : r.events) {
+        std::cout << "  " << e.id << (e.concern ? " (concern)" : " (not a concern)") << ": " << e.documents << " documents, ";
+        if (e.first_alert)
+          std::cout << e.alerts << " alert(s), first " << format_iso8601(*e.first_alert, ac.utc_offset_minutes).substr(0, 16)
+                    << ", lead " << format_number(e.lead_hours, 0) << " h" << (e.matched ? ", routed to its lead unit" : "");
+        else
+          std::cout << "no alert";
+        std::cout << "\n";
+      }
+      for (const auto& a : r.closed) std::cout << "closed: " << a.title << " — " << a.close_reason << "\n";
+    });
+  }
+
+  // run
+  {
+    auto* run = cmd->add_subcommand(
+        "run",
+        "Evaluate the detectors over the stored documents every interval_minutes until stopped; raised\n"
+        "alerts go to the alerts table and their mails to the outbox (`yuqing mail flush` delivers).\n"
+        "With --from/--to, replay that period hour by hour as if each hour were now (only documents\n"
+        "published before it are visible) and exit. Alert ids are deterministic: replaying the same\n"
+        "period again adds no alert and no mail.");
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto no_mail = std::make_shared<bool>(false);
+    auto once = std::make_shared<bool>(false);
+    run->add_option("--from", *from, "replay start: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time) or ISO 8601");
+    run->add_option("--to", *to, "replay end (exclusive), same forms");
+    run->add_flag("--no-mail", *no_mail, "store alerts, put nothing in the outbox");
+    run->add_flag("--once", *once, "evaluate the last complete hour once and exit");
+    run->callback([&ctx, alerts_file, from, to, no_mail, once] {
+      const Config& c = ctx.start("alert");
+      const AlertsConfig ac = load_alerts(c, *alerts_file);
+      clickhouse::Client client(c.clickhouse);
+      size_t raised = 0;
+      if (from->empty() != to->empty()) {
+        ctx.exit_code = report(Status::invalid("--from and --to go together"), "alert run");
+        return;
+      }
+      if (!from->empty()) {
+        UnixSeconds f = 0, t = 0;
+        Status s = parse_when(*from, ac, f);
+        if (s) s = parse_when(*to, ac, t);
+        if (s && t <= f) s = Status::invalid("--to must be after --from");
+        if (s) s = evaluate_hours(c, ac, client, replay_hours(f, t), !*no_mail, raised);
+        if (s) spdlog::info("alert: replay done, {} new alert(s)", raised);
+        ctx.exit_code = report(s, "alert run");
+        return;
+      }
+      UnixSeconds last = 0;
+      while (!shutdown_requested()) {
+        const UnixSeconds hour = now_seconds() / kHour * kHour;
+        if (hour > last) {
+          std::vector<UnixSeconds> hours;
+          for (UnixSeconds h = last ? last + kHour : hour; h <= hour; h += kHour) hours.push_back(h);
+          Status s = evaluate_hours(c, ac, client, hours, !*no_mail, raised);
+          if (!s && s.kind() != Status::Kind::retry_later) {
+            ctx.exit_code = report(s, "alert run");
+            return;
+          }
+          if (s) last = hour;
+          else spdlog::warn("alert: {} — trying again next interval", s.to_string());
+        }
+        if (*once) return;
+        for (int i = 0; i < ac.interval_minutes * 60 * 5 && !shutdown_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
+
+  // list / show / ack / close
+  {
+    auto* ls = cmd->add_subcommand("list", "The alert history, newest first.");
+    auto status = std::make_shared<std::string>();
+    auto department = std::make_shared<std::string>();
+    auto detector = std::make_shared<std::string>();
+    auto limit = std::make_shared<int>(50);
+    auto as_json = std::make_shared<bool>(false);
+    ls->add_option("--status", *status, "open, acknowledged or closed")->check(CLI::IsMember({"open", "acknowledged", "closed"}));
+    ls->add_option("--department", *department, "only alerts routed to this unit (e.g. 区住房城乡建设局)");
+    ls->add_option("--detector", *detector, "volume_spike, negative_surge, watch_term, fast_story, unanswered or slow_reply");
+    ls->add_option("--limit", *limit, "at most this many")->check(CLI::Range(1, 10000))->capture_default_str();
+    ls->add_flag("--json", *as_json, "one JSON object per line");
+    ls->callback([&ctx, alerts_file, status, department, detector, limit, as_json] {
+      const Config& c = ctx.start("alert");
+      const AlertsConfig ac = load_alerts(c, *alerts_file);
+      clickhouse::Client client(c.clickhouse);
+      AlertFilter f;
+      if (!status->empty()) f.status = alert_status_from_string(*status);
+      f.department = *department;
+      f.detector = *detector;
+      f.limit = *limit;
+      std::vector<Alert> out;
+      if (Status s = list_alerts(client, f, out); !s) {
+        ctx.exit_code = report(s, "alert list");
+        return;
+      }
+      for (const auto& a : out) {
+        if (*as_json) {
+          std::cout << nlohmann::json{{"id", a.id}, {"detector", a.detector}, {"severity", to_string(a.severity)}, {"status", to_string(a.status)},
+                                      {"issue", a.issue}, {"place", a.place}, {"departments", a.departments}, {"title", a.title},
+                                      {"fired_at", format_iso8601(a.fired_at, ac.utc_offset_minutes)}, {"documents", a.document_ids.size()}}
+                           .dump()
+                    << "\n";
+        } else {
+          std::cout << a.id << "  " << format_iso8601(a.fired_at, ac.utc_offset_minutes).substr(0, 16) << "  " << chinese_label(a.severity)
+                    << "  " << chinese_label(a.status) << "  " << a.title << "\n";
+        }
+      }
+      if (!*as_json) std::cout << out.size() << " alert(s)\n";
+    });
+
+    auto* show = cmd->add_subcommand("show", "One alert with its explanation and evidence.");
+    auto id = std::make_shared<std::string>();
+    show->add_option("id", *id, "alert id (from alert list)")->required();
+    show->callback([&ctx, alerts_file, id] {
+      const Config& c = ctx.start("alert");
+      const AlertsConfig ac = load_alerts(c, *alerts_file);
+      clickhouse::Client client(c.clickhouse);
+      Alert a;
+      if (Status s = get_alert(client, *id, a); !s) {
+        ctx.exit_code = report(s, "alert show");
+        return;
+      }
+      print_alert(a, ac);
+    });
+
+    for (const char* verb : {"ack", "close"}) {
+      const bool closing = std::string(verb) == "close";
+      auto* sub = cmd->add_subcommand(verb, closing ? "Close an alert (who and why are kept)." : "Acknowledge an alert (who and when are kept).");
+      auto target = std::make_shared<std::string>();
+      auto by = std::make_shared<std::string>();
+      auto reason = std::make_shared<std::string>();
+      sub->add_option("id", *target, "alert id")->required();
+      sub->add_option("--by", *by, "who (name or unit)")->required();
+      if (closing) sub->add_option("--reason", *reason, "why it is closed");
+      sub->callback([&ctx, alerts_file, target, by, reason, closing] {
+        const Config& c = ctx.start("alert");
+        const AlertsConfig ac = load_alerts(c, *alerts_file);
+        clickhouse::Client client(c.clickhouse);
+        Alert updated;
+        Status s = set_status(client, *target, closing ? AlertStatus::closed : AlertStatus::acknowledged, *by, now_seconds(), *reason, updated);
+        if (s) print_alert(updated, ac);
+        ctx.exit_code = report(s, closing ? "alert close" : "alert ack");
+      });
+    }
+  }
+}
+
+}  // namespace yuqing::cli
