@@ -134,11 +134,16 @@ std::vector<Recommendation> recommend(const Report& r) {
                        std::to_string(i.sites) + "个站点；建议" + who + "研判回应。",
                    "2 热点议题"});
   }
-  // R4: a leading story with an alert still open (not closed).
+  // R4: a leading story with an alert still open (not closed); one per primary issue, since
+  // stories of one issue share its alerts.
+  std::vector<std::string> issues_named;
   for (const auto& s : r.stories) {
+    if (!s.primary_issue.empty() && std::find(issues_named.begin(), issues_named.end(), s.primary_issue) != issues_named.end())
+      continue;
     int open = 0;
     for (const auto& a : s.alerts) open += a.closed ? 0 : 1;
     if (open == 0) continue;
+    issues_named.push_back(s.primary_issue);
     const std::string who = s.departments.empty() ? "责任单位" : join(s.departments, "、", 2);
     out.push_back({"事件「" + s.title + "」本周" + std::to_string(s.documents) + "篇、" + std::to_string(s.sites) + "个站点传播，相关预警" +
                        std::to_string(open) + "条尚未关闭，建议" + who + "及时处置并发布权威信息。",
@@ -159,11 +164,16 @@ std::vector<Recommendation> recommend(const Report& r) {
                        "条，建议督促办理。",
                    "5 部门回应"});
   }
-  for (const auto& d : r.departments) {
-    if (d.unanswered == 0) continue;
-    out.push_back({"建议" + d.name + "办理未答复留言" + std::to_string(d.unanswered) + "条（本周留言" + std::to_string(d.messages) + "条）。",
+  // Per department only where it matters (3 or more unanswered), the five largest, so the list
+  // names who to chase instead of repeating the table.
+  std::vector<const DepartmentRow*> backlog;
+  for (const auto& d : r.departments)
+    if (d.unanswered >= 3) backlog.push_back(&d);
+  std::stable_sort(backlog.begin(), backlog.end(), [](const DepartmentRow* a, const DepartmentRow* b) { return a->unanswered > b->unanswered; });
+  if (backlog.size() > 5) backlog.resize(5);
+  for (const auto* d : backlog)
+    out.push_back({"建议" + d->name + "办理未答复留言" + std::to_string(d->unanswered) + "条（本周留言" + std::to_string(d->messages) + "条）。",
                    "5 部门回应"});
-  }
   // R7: alerts not yet acknowledged, per department.
   for (const auto& d : r.departments) {
     const int pending = d.alerts - d.acknowledged;

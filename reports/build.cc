@@ -351,8 +351,14 @@ Status build_report(clickhouse::Client& client, const Options& o, Report& r) {
     st.sites = int(u64(cell(stories, row, "sites")));
     st.issues = string_array(cell(stories, row, "issues"));
     st.places = string_array(cell(stories, row, "places"));
+    // The story's primary issue: of its issues, the one ranked highest this week (r.issues is
+    // sorted by pressure); its departments answer for the story.
     for (const auto& issue : r.issues)
-      if (contains(st.issues, issue.name) && st.departments.empty()) st.departments = issue.departments;
+      if (contains(st.issues, issue.name)) {
+        st.primary_issue = issue.name;
+        st.departments = issue.departments;
+        break;
+      }
     std::string activity_sql, docs_sql;
     if (Status s = story_plan(o, p.w, st.id, activity_sql, docs_sql); !s) return s;
     q::Table activity, docs;
@@ -374,7 +380,7 @@ Status build_report(clickhouse::Client& client, const Options& o, Report& r) {
     if (st.title.empty()) st.title = "（无标题）";
     for (const auto& a : r.alerts) {
       const bool same_story = !a.story.empty() && a.story == st.id;
-      const bool same_topic = !a.issue.empty() && contains(st.issues, a.issue) && (a.place.empty() || contains(st.places, a.place));
+      const bool same_topic = !a.issue.empty() && a.issue == st.primary_issue && (a.place.empty() || contains(st.places, a.place));
       if (same_story || same_topic) st.alerts.push_back(a);
     }
     st.drill = Drill{r.start_day, r.end_day, {{"story", st.id}}};

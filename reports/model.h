@@ -85,10 +85,11 @@ struct Story {
   uint64_t documents = 0;             // in the week
   int sites = 0;                      // in the week
   std::vector<std::string> issues, places, departments;
+  std::string primary_issue;          // of `issues`, the one ranked highest this week; `departments` are its
   std::vector<StoryDay> timeline;     // per day of the week
   std::vector<SiteCount> spread;      // per site, largest first
   std::vector<Sample> samples;        // the earliest of each site
-  std::vector<AlertRow> alerts;       // alerts of the week about this story (story id, or issue + place)
+  std::vector<AlertRow> alerts;       // alerts of the week about this story (story id, or primary issue + place)
   Drill drill;
 };
 

@@ -142,6 +142,15 @@ TEST(ReportRecommendations, EachRuleFiresOnItsFigureAndQuotesIt) {
          r.board.unanswered = 3;
        },
        "5 部门回应", {"留言9条", "未答复3条"}},
+      {"a department with 3 unanswered messages",
+       [](Report& r) {
+         DepartmentRow d;
+         d.name = "马兰屯镇";
+         d.messages = 6;
+         d.unanswered = 3;
+         r.departments.push_back(d);
+       },
+       "5 部门回应", {"马兰屯镇", "未答复留言3条", "本周留言6条"}},
       {"alerts not acknowledged",
        [](Report& r) {
          DepartmentRow d;
@@ -182,6 +191,14 @@ TEST(ReportRecommendations, QuietFiguresFireNothing) {
        }},
       {"town with 9 documents, all negative", [](Report& r) { r.places.push_back(PlaceRow{"邳庄镇", 9, 9, "", 0, {}}); }},
       {"town with 39% negative", [](Report& r) { r.places.push_back(PlaceRow{"邳庄镇", 100, 39, "", 0, {}}); }},
+      {"a department with 2 unanswered messages",
+       [](Report& r) {
+         DepartmentRow d;
+         d.name = "区民政局";
+         d.messages = 2;
+         d.unanswered = 2;
+         r.departments.push_back(d);
+       }},
   };
   for (const auto& c : cases) {
     Report r = calm();
