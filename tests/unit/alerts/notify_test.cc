@@ -1,0 +1,87 @@
+// Which mails an hour sends and what they carry: a table of hours against the routing rules, and a
+// hostile document title that must stay text.
+#include <gtest/gtest.h>
+
+#include "alerts/evidence.h"
+#include "alerts/notify.h"
+#include "mail/message.h"
+
+namespace yuqing::alerts {
+namespace {
+
+// 2026-10-19 00:00 China time.
+constexpr UnixSeconds kDayStart = 1760803200;
+constexpr const char* kFrom = "yuqing 舆情监测 <yuqing@localhost>";
+
+AlertsConfig config() { return load_alerts_config("configs/alerts.yaml", "configs/issues.yaml"); }
+
+Alert alert(Severity s, UnixSeconds fired, const std::string& id) {
+  Alert a;
+  a.id = id;
+  a.detector = "volume_spike";
+  a.severity = s;
+  a.issue = "老旧小区与棚户区改造";
+  a.place = "运河街道";
+  a.departments = {"运河街道", "区住房城乡建设局"};
+  a.title = "运河街道 老旧小区与棚户区改造 声量异常上升";
+  a.summary = "过去24小时新增 6 个相关话题";
+  a.fired_at = fired;
+  a.window_start = fired - kDay;
+  a.window_end = fired;
+  a.document_ids = {"d1", "d2"};
+  return a;
+}
+
+TEST(Notify, RoutingRulesByHour) {
+  const AlertsConfig c = config();
+  ASSERT_EQ(c.routing.quiet_start_hour, 22);
+  ASSERT_EQ(c.routing.quiet_end_hour, 7);
+  ASSERT_EQ(c.routing.digest_hour, 9);
+  const size_t per_alert = c.recipients_for({"运河街道", "区住房城乡建设局"}).size();  // two units + the office
+  ASSERT_EQ(per_alert, 3u);
+  struct Case {
+    const char* what;
+    std::vector<Alert> alerts;
+    UnixSeconds now;
+    size_t mails;
+  };
+  const Case cases[] = {
+      {"重大 at night goes out at once", {alert(Severity::critical, kDayStart + 23 * kHour, "a")}, kDayStart + 23 * kHour, per_alert},
+      {"较大 by day goes out at once", {alert(Severity::major, kDayStart + 15 * kHour, "b")}, kDayStart + 15 * kHour, per_alert},
+      {"较大 at night waits", {alert(Severity::major, kDayStart + 23 * kHour, "c")}, kDayStart + 23 * kHour, 0},
+      {"... until 07:00", {alert(Severity::major, kDayStart + 23 * kHour, "c")}, kDayStart + 31 * kHour, per_alert},
+      {"一般 waits for the digest", {alert(Severity::general, kDayStart + 15 * kHour, "d")}, kDayStart + 15 * kHour, 0},
+      {"one digest per recipient at 09:00",
+       {alert(Severity::general, kDayStart + 15 * kHour, "d"), alert(Severity::general, kDayStart + 20 * kHour, "e")},
+       kDayStart + 33 * kHour, per_alert},
+      {"nothing older than a day in the digest", {alert(Severity::general, kDayStart + 2 * kHour, "f")}, kDayStart + 33 * kHour, 0},
+  };
+  for (const auto& k : cases) EXPECT_EQ(mails_for_hour(c, k.alerts, k.now, kFrom).size(), k.mails) << k.what;
+}
+
+TEST(Notify, MessageIdsAreStablePerAlertAndRecipient) {
+  const AlertsConfig c = config();
+  const Alert a = alert(Severity::major, kDayStart + 15 * kHour, "same");
+  const auto first = alert_email(c, a, "yunhe@taierzhuang.gov.example", kFrom);
+  EXPECT_EQ(first.message_id, alert_email(c, a, "yunhe@taierzhuang.gov.example", kFrom).message_id);
+  EXPECT_NE(first.message_id, alert_email(c, a, "zjj@taierzhuang.gov.example", kFrom).message_id);
+}
+
+TEST(Notify, DocumentTextStaysText) {
+  const AlertsConfig c = config();
+  Alert a = alert(Severity::critical, kDayStart + 15 * kHour, "hostile");
+  const std::string hostile = "<script>alert(1)</script>\r\nBcc: x@example.com";
+  a.title = hostile;
+  a.samples = {{"d1", hostile, "http://127.0.0.1:18081/a\"onmouseover=\"x", "local-news", kDayStart, "negative"}};
+  const auto email = alert_email(c, a, "yunhe@taierzhuang.gov.example", kFrom);
+  EXPECT_EQ(email.html.find("<script>"), std::string::npos);
+  EXPECT_NE(email.html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(email.html.find("a\"onmouseover"), std::string::npos);
+  const std::string mime = mail::render_mime(email, kDayStart);
+  const std::string headers = mime.substr(0, mime.find("\r\n\r\n"));
+  EXPECT_EQ(headers.find("\r\nBcc:"), std::string::npos) << headers;
+  EXPECT_EQ(headers.find("\nBcc:"), std::string::npos) << headers;
+}
+
+}  // namespace
+}  // namespace yuqing::alerts
