@@ -190,6 +190,43 @@ TEST(MailSink, TestCommandAndAHostileMessageArriveIntact) {
       run_output("YUQING_SMTP_URL= " + std::string(YUQING_BINARY) + " --config " + sink.config_file().string() + " mail status");
   EXPECT_THAT(status, HasSubstr("pending    0"));
   EXPECT_THAT(status, HasSubstr("delivered  3"));
+
+  // 4. Exit codes of the mailer's modes: (args, sink up, one new e-mail enqueued first) -> code.
+  struct Case {
+    const char* name;
+    std::vector<std::string> args;
+    bool sink_up;
+    bool enqueue;
+    int exit_code;
+  };
+  const std::vector<Case> cases = {
+      {"--idle-exit delivers, then leaves an empty outbox", {"flush", "--idle-exit", "1"}, true, true, 0},
+      {"--once with nothing to do", {"flush", "--once"}, true, false, 0},
+      {"--once while the sink is down keeps the copy and fails", {"flush", "--once"}, false, true, 1},
+      {"test to a bad address is bad usage", {"test", "--to", "not an address"}, true, false, 2},
+      {"--idle-exit waits out the outage and delivers the kept copy", {"flush", "--idle-exit", "1"}, true, false, 0},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    if (c.sink_up) {
+      ASSERT_TRUE(sink.start());
+    } else {
+      sink.stop();
+    }
+    if (c.enqueue) {
+      mail::Email more = e;
+      more.to = {"extra@district.gov.cn"};
+      more.message_id = "extra-" + std::to_string(n++);
+      ASSERT_TRUE(box.enqueue(more));
+    }
+    const int status = Yuqing(sink.config_file(), log, c.args).wait();
+    EXPECT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), c.exit_code) << read_file(log);
+  }
+  EXPECT_EQ(box.counts().pending, 0u);
+  EXPECT_EQ(box.counts().delivered, 5u);
+  EXPECT_EQ(testing::read_maildir(sink.maildir()).size(), 5u);
 }
 
 TEST(MailSink, BurstSurvivesAKilledMailerAndTheSinkDownFor60s) {
