@@ -43,5 +43,6 @@ void add_extract_command(CLI::App& app, Context& ctx);
 void add_robots_check_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
 void add_mail_command(CLI::App& app, Context& ctx);
+void add_serve_command(CLI::App& app, Context& ctx);
 
 }  // namespace yuqing::cli

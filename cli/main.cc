@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   cli::add_robots_check_command(app, ctx);
   cli::add_report_command(app, ctx);
   cli::add_mail_command(app, ctx);
+  cli::add_serve_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -21,7 +21,10 @@ packages=(
   openjdk-17-jre-headless maven
   python3-aiosmtpd
   friso-dict libopencc-dev libopencc-data liblinear-dev
+  libsodium-dev chromium
 )
+# The dashboard's npm packages need node and npm (NodeSource's nodejs bundles npm: keep it).
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -47,4 +50,15 @@ else
       -DincludeScope=runtime -DoutputDirectory="$kafka_libs"
   touch "$kafka_libs/.complete"
   echo "setup: $(ls "$kafka_libs" | wc -l) jars"
+fi
+
+# The dashboard's browser packages (ECharts, served by `yuqing serve`; playwright-core for the
+# browser test), pinned by server/web/package-lock.json; skipped when that lock is installed.
+web="$here/../server/web"
+if [[ -f "$web/node_modules/.yuqing-lock" ]] && cmp -s "$web/package-lock.json" "$web/node_modules/.yuqing-lock"; then
+  echo "setup: dashboard npm packages present"
+else
+  echo "setup: installing the dashboard's npm packages (npm ci in server/web)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$web/package-lock.json" "$web/node_modules/.yuqing-lock"
 fi

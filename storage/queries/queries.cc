@@ -404,7 +404,8 @@ Status build_docs(const DocsQuery& q, std::string& sql) {
   // LIMIT 1 BY id keeps one row per document (the newest matching version) without FINAL, which
   // on 18.16 merges every selected part.
   sql = "SELECT id, toString(event_time, " + quote(q.common.timezone) +
-        ") AS time, site, kind, category_l1 AS category, sentiment_label AS sentiment, intent, issues, places, title, url\n"
+        ") AS time, site, kind, category_l1 AS category, sentiment_label AS sentiment, intent, issues, places, title, url,\n"
+        "replaceRegexpAll(substringUTF8(text, 1, 80), '\\\\s+', ' ') AS snippet\n"
         "FROM documents\nWHERE " + conditions(q.common, "event_time", true) + (q.kind.empty() ? "" : " AND kind = " + quote(q.kind)) + story +
         "\nORDER BY event_time DESC, id, version DESC\nLIMIT 1 BY id\nLIMIT " +
         (q.offset ? std::to_string(q.offset) + ", " : "") + std::to_string(q.limit);

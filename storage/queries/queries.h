@@ -116,6 +116,7 @@ struct StoriesQuery {
 };
 
 // The documents behind a number: same filters and window, newest first; a page of `limit` rows
+// (with the opening of each text as `snippet`, since comments and posts often have no title)
 // after skipping `offset`. `kind` (article, comment, message, reply, post; "" = any) narrows the
 // list only: the rollups behind the other queries do not keep the kind. `story` (a story id as
 // build_stories returns it; "" = any) lists one story's documents.
