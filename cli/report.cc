@@ -6,7 +6,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "alerts/config.h"
 #include "cli/command.h"
+#include "core/hash.h"
+#include "mail/outbox.h"
 #include "reports/build.h"
 #include "reports/pdf.h"
 #include "reports/render.h"
@@ -24,6 +27,9 @@ struct WeeklyArgs {
   int stories = 3;
   uint64_t min_documents = 50;
   bool print_sql = false;
+  bool email = false;
+  std::vector<std::string> to;   // empty: the openness office of configs/alerts.yaml (routing.office)
+  std::string alerts_file;       // where routing.office is read; default configs/alerts.yaml
 };
 
 std::string local_time_text(UnixSeconds t) {
@@ -61,6 +67,7 @@ int run_weekly(Context& ctx, const WeeklyArgs& a) {
       else return report(Status::invalid("--format: '" + f + "' is not html, pdf or md"), "report weekly");
     }
   }
+  if (a.email) pdf = true;  // the mail carries the PDF
   if (a.print_sql) {
     std::vector<std::string> statements;
     if (Status s = reports::report_statements(o, statements); !s) return report(s, "report weekly");
@@ -70,6 +77,16 @@ int run_weekly(Context& ctx, const WeeklyArgs& a) {
   const Config& c = ctx.start("report");
   if (Status s = reports::load_places((c.resolve(c.processor.rules_dir) / "places.yaml").string(), o.district, o.places); !s)
     return report(s, "report weekly");
+  // Recipients first, so a bad mail setting fails before any work.
+  std::vector<std::string> to = a.to;
+  if (a.email && to.empty()) {
+    const alerts::AlertsConfig ac = alerts::load_alerts_config(
+        a.alerts_file.empty() ? c.resolve("configs/alerts.yaml") : std::filesystem::path(a.alerts_file),
+        c.resolve(c.processor.rules_dir) / "issues.yaml");
+    to = ac.routing.office;
+  }
+  if (a.email && to.empty())
+    return report(Status::invalid("--email: no recipients (give --to, or routing.office in configs/alerts.yaml)"), "report weekly");
   clickhouse::Client client(c.clickhouse);
   reports::Report r;
   if (Status s = reports::build_report(client, o, r); !s) return report(s, "report weekly");
@@ -101,6 +118,29 @@ int run_weekly(Context& ctx, const WeeklyArgs& a) {
     if (Status s = reports::print_pdf(html_path, pdf_path, po); !s) return report(s, "report weekly (PDF)");
     std::cout << pdf_path.string() << "\n";
   }
+  if (a.email) {
+    // The HTML as the body, the Markdown as its plain-text alternative, the PDF attached; queued in
+    // the same outbox as alert mail (`yuqing mail flush` delivers it).
+    mail::Email e;
+    e.from = c.mail.from;
+    e.to = to;
+    e.subject = r.district + "政务舆情周报 " + r.week + "（" + r.start_day + " 至 " + r.end_day + "）";
+    e.html = reports::render_html(r);
+    e.text = reports::render_markdown(r);
+    std::ifstream pdf_in(dir / (base + ".pdf"), std::ios::binary);
+    std::stringstream pdf_bytes;
+    pdf_bytes << pdf_in.rdbuf();
+    e.attachments.push_back({"舆情周报-" + r.week + ".pdf", "application/pdf", pdf_bytes.str()});
+    // Stable per week and content (the generation time left out), so re-running the same report
+    // enqueues nothing new while a report over changed data goes out again.
+    reports::Report same = r;
+    same.generated_at.clear();
+    e.message_id = "weekly-" + r.week + "." + fingerprint(reports::render_markdown(same)).substr(0, 16) + "@yuqing";
+    int added = 0;
+    if (Status s = mail::Outbox::from_config(c).enqueue(e, now_seconds(), &added); !s) return report(s, "report weekly --email");
+    spdlog::info("report {}: {} mail(s) queued for {} recipient(s) in the outbox (`yuqing mail flush` sends them)", r.week, added,
+                 to.size());
+  }
   spdlog::info("report {}: done in {}", r.week, dir.string());
   return 0;
 }
@@ -122,6 +162,7 @@ void add_report_command(CLI::App& app, Context& ctx) {
       "Examples:\n"
       "  yuqing report weekly --week 2026-W43\n"
       "  yuqing report weekly --week 2026-W43 --format html,pdf,md --out /tmp/w43\n"
+      "  yuqing report weekly --week 2026-W43 --email && yuqing mail flush\n"
       "  yuqing report weekly --week 2026-W43 --sql      # every statement the report runs");
   auto a = std::make_shared<WeeklyArgs>();
   weekly->add_option("--week", a->week, "ISO week, e.g. 2026-W43; default: the last complete week (China time)");
@@ -131,6 +172,10 @@ void add_report_command(CLI::App& app, Context& ctx) {
   weekly->add_option("--deadline-days", a->deadline_days, "message replies later than this are late")->capture_default_str();
   weekly->add_option("--stories", a->stories, "leading stories in 重点事件")->capture_default_str()->check(CLI::Range(1, 10));
   weekly->add_option("--min-documents", a->min_documents, "refuse a week with fewer documents")->capture_default_str();
+  weekly->add_flag("--email", a->email,
+                   "queue the report in the mail outbox: HTML body, PDF attached (implies pdf); `yuqing mail flush` sends it");
+  weekly->add_option("--to", a->to, "recipient address (repeatable); default: routing.office in configs/alerts.yaml");
+  weekly->add_option("--alerts", a->alerts_file, "alert settings holding routing.office; default: configs/alerts.yaml");
   weekly->add_flag("--sql", a->print_sql, "print every SQL statement the report runs (story ones with a placeholder id) and exit");
   weekly->callback([&ctx, a] { ctx.exit_code = run_weekly(ctx, *a); });
 }
