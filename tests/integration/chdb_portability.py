@@ -139,7 +139,15 @@ def main():
                 ok = True
             if not ok:
                 failures.append(f"yuqing {' '.join(args)}: expected {expected}, got {rows}\n{sql}")
-        print(f"chDB {version}: {len(ddl)} schema statements and {len(cases)} queries checked")
+        # The weekly report's statements (`yuqing report weekly --sql`): each must run; the figures
+        # themselves are checked on 18.16 by tests/integration/report_test.cc.
+        report_sql = statements(yuqing(binary, "report", "weekly", "--week", "2026-W48", "--sql"))
+        for sql in report_sql:
+            try:
+                s.query(sql, "TabSeparated")
+            except Exception as e:
+                failures.append(f"report query failed on ClickHouse {version}:\n{sql}\n{e}")
+        print(f"chDB {version}: {len(ddl)} schema statements, {len(cases)} queries and {len(report_sql)} report statements checked")
     if failures:
         sys.exit("FAIL:\n" + "\n\n".join(failures))
     print("ok")
