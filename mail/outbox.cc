@@ -221,14 +221,10 @@ Status Outbox::enqueue(const Email& email, UnixSeconds now, int* added) {
       return Status::fatal(errno_text("cannot link", pending / name));
     }
     if (Status s = fsync_dir(pending); !s) return s;
-    if (rc != 0) continue;
-    // A deliverer may have moved the same entry into the ledger between our check and the link.
-    if (fs::exists(delivered / name) || fs::exists(failed / name)) {
-      fs::remove(pending / name, ec);
-      fsync_dir(pending);
-      continue;
-    }
-    if (added) ++*added;
+    // A deliverer may have moved the same entry into the ledger between the check above and the
+    // link; deliver() drops such a second entry instead of sending it (see there). Checking here
+    // instead cannot work: the deliverer may just as well have sent our new entry already.
+    if (rc == 0 && added) ++*added;
   }
   return Status::ok();
 }
@@ -248,6 +244,16 @@ Status Outbox::deliver(const Sender& send, UnixMillis now, int limit, DeliverSta
   std::vector<OutboxEntry> due;
   for (const auto& d : fs::directory_iterator(pending, ec)) {
     if (!is_entry_file(d)) continue;
+    // An entry that is pending and already in the ledger was enqueued again while its first copy
+    // was being moved there (enqueue's check-then-link race): drop it, it has been delivered.
+    // Only the lock holder moves entries, so this check cannot race.
+    const std::string name = d.path().filename().string();
+    if (fs::exists(delivered / name) || fs::exists(failed / name)) {
+      std::error_code rec;
+      fs::remove(d.path(), rec);
+      fsync_dir(pending);
+      continue;
+    }
     OutboxEntry e;
     if (!read_entry(d.path(), e)) {
       // Cannot happen with atomic writes; if a file is damaged anyway, park it where an operator

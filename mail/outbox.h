@@ -9,7 +9,9 @@
 // - enqueue() validates the Email (invalid names the bad address), renders it once and writes one
 //   entry per recipient atomically (temporary file, fsync, link, fsync of the directory). It is
 //   idempotent: a (Message-ID, recipient) already pending, delivered or failed adds nothing, so a
-//   caller that re-runs after a crash simply enqueues again. Give every e-mail a stable
+//   caller that re-runs after a crash simply enqueues again. (If the first copy moves into the
+//   ledger while it is enqueued again, the second entry is written and deliver() drops it unsent:
+//   it only sends entries that are not in delivered/ or failed/.) Give every e-mail a stable
 //   message_id (e.g. derived from the alert id); without one it is derived from the content.
 // - deliver() sends due entries, oldest due first, one SMTP transaction per entry (each recipient
 //   gets its own copy). After the sender returns ok the entry is renamed into delivered/ and the

@@ -87,6 +87,22 @@ TEST_F(OutboxTest, EnqueueIsIdempotentPendingAndDelivered) {
   EXPECT_EQ(box.counts().delivered, 5u);
 }
 
+// enqueue() checks the ledger, then links; a copy moved into the ledger in between leaves a second
+// pending entry. deliver() must drop it unsent.
+TEST_F(OutboxTest, AnEntryAlreadyInTheLedgerIsDroppedNotSentAgain) {
+  Outbox box = outbox();
+  ASSERT_TRUE(box.enqueue(email("m1", {"a@d.gov.cn"}), kNow));
+  DeliverStats stats;
+  ASSERT_TRUE(box.deliver(recording(), kNowMs, 10, stats));
+  const std::string name = outbox_key("m1@yuqing", "a@d.gov.cn") + ".json";
+  fs::copy_file(dir_ / "delivered" / name, dir_ / "pending" / name);  // the race's outcome
+  ASSERT_TRUE(box.deliver(recording(), kNowMs, 10, stats));
+  EXPECT_EQ(stats.attempted, 0u);
+  EXPECT_EQ(sent_["m1@yuqing a@d.gov.cn"], 1);
+  EXPECT_EQ(box.counts().pending, 0u);
+  EXPECT_EQ(box.counts().delivered, 1u);
+}
+
 TEST_F(OutboxTest, AnInvalidAddressIsRefusedAndNothingIsWritten) {
   Outbox box = outbox();
   const Status s = box.enqueue(email("m1", {"a@d.gov.cn", "x@d.gov.cn\r\nBcc: evil@example.com"}), kNow);
