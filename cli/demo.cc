@@ -72,6 +72,8 @@ Status run_demo(const Config& c, bool start_services) {
             << "Where to look:\n"
             << "  build/bin/yuqing query count        distinct stored documents\n"
             << "  build/bin/yuqing query summary      by site and kind\n"
+            << "  build/bin/yuqing serve              the dashboard at http://127.0.0.1:18090/ (configs/server.yaml): user demo,\n"
+            << "                                      password in var/secrets/dashboard.password (made on first start)\n"
             << "  scripts/services.sh status          where Kafka, ClickHouse and the mail sink listen\n"
             << "  var/log/                            service logs\n";
   return Status::ok();
