@@ -38,7 +38,8 @@ std::filesystem::path write_config_file(const Config& c) {
       << "processor:\n  group: " << c.processor.group << "\n  rules_dir: " << c.resolve(c.processor.rules_dir).string() << "\n"
       << "sink:\n  group: " << c.sink.group << "\n  batch_ms: " << c.sink.batch_ms << "\n"
       << "sandbox:\n  port: " << c.sandbox.port << "\n  seed: " << c.sandbox.seed
-      << "\n  scenario: " << c.resolve(c.sandbox.scenario).string() << "\n";
+      << "\n  scenario: " << c.resolve(c.sandbox.scenario).string() << "\n"
+      << "mail:\n  url: " << c.mail.url << "\n  outbox_dir: " << c.resolve(c.mail.outbox_dir).string() << "\n";
   return file;
 }
 

@@ -12,7 +12,7 @@ namespace yuqing::alerts {
 namespace {
 
 // 2026-10-05 00:00 China time, a Monday.
-constexpr UnixSeconds kMonday = 1759593600;
+constexpr UnixSeconds kMonday = 1791129600;
 
 AlertsConfig config() { return load_alerts_config("configs/alerts.yaml", "configs/issues.yaml"); }
 

@@ -10,7 +10,7 @@ namespace yuqing::alerts {
 namespace {
 
 // 2026-10-19 00:00 China time.
-constexpr UnixSeconds kDayStart = 1760803200;
+constexpr UnixSeconds kDayStart = 1792339200;
 constexpr const char* kFrom = "yuqing 舆情监测 <yuqing@localhost>";
 
 AlertsConfig config() { return load_alerts_config("configs/alerts.yaml", "configs/issues.yaml"); }
