@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/document.h"
@@ -118,6 +119,22 @@ class ReportWeekly : public ::testing::Test {
     const std::string yuqing = std::string(YUQING_BINARY) + " --config " + config_file_->string();
     store_ = new Result(run(yuqing + " sandbox --store"));
     if (store_->exit_code != 0) return;
+    // Alerts as the lead's detectors raise them on a replay of the two weeks up to the report's
+    // end; one acknowledged and one closed, so 部门回应 has every state to count. Their mails stay
+    // in the test home's own outbox.
+    const std::string alert = yuqing + " alert --alerts " + fs::absolute("configs/alerts.yaml").string();
+    alerts_ran_ = run(alert + " run --from 2026-10-12 --to 2026-10-26").exit_code == 0;
+    const Result listed = run(alert + " list --json --limit 1000");
+    std::vector<std::string> ids;
+    for (std::istringstream in(listed.out); std::getline(in, line_);)
+      if (auto j = nlohmann::json::parse(line_, nullptr, false); j.is_object() && j.value("fired_at", "") >= "2026-10-19" &&
+                                                                   j.value("fired_at", "") < "2026-10-26")
+        ids.push_back(j.value("id", ""));
+    if (ids.size() >= 2) {
+      alerts_ran_ = alerts_ran_ && run(alert + " ack " + ids[0] + " --by 测试员").exit_code == 0 &&
+                    run(alert + " close " + ids[1] + " --by 测试员 --reason 已处置").exit_code == 0;
+    }
+    alerts_json_ = new std::string(run(alert + " list --json --limit 1000").out);
     // The hostile document joins the report's leading story (its id is on the drill-down line of
     // 事件一) just after the story's first document in the week, from a site of its own, so it is
     // one of the story's representative documents (the earliest per site); then the report is
@@ -183,6 +200,9 @@ class ReportWeekly : public ::testing::Test {
   static inline Result* store_ = nullptr;
   static inline Result* report_ = nullptr;
   static inline bool inserted_hostile_ = false;
+  static inline bool alerts_ran_ = false;
+  static inline std::string* alerts_json_ = nullptr;
+  static inline std::string line_;
 };
 
 TEST_F(ReportWeekly, WritesThreeFormatsAndPrintsTheirPaths) {
@@ -297,6 +317,40 @@ TEST_F(ReportWeekly, FiguresEqualWhatYuqingQueryAnswers) {
   ASSERT_NE(row, std::string::npos);
   const std::string line = md.substr(row, md.find('\n', row) - row);
   EXPECT_NE(line.find(">) | " + place[0].at("documents") + " | " + place[0].at("negative") + " |"), std::string::npos) << line;
+}
+
+TEST_F(ReportWeekly, AlertsOfTheWeekAreListedAndCountedPerDepartment) {
+  ASSERT_TRUE(alerts_ran_);
+  // What the alert store holds for the week, per routed department: received, acknowledged
+  // (acknowledged or closed), closed.
+  std::map<std::string, std::array<int, 3>> expected;
+  int in_week = 0;
+  std::istringstream in(*alerts_json_);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || j.value("fired_at", "") < "2026-10-19" || j.value("fired_at", "") >= "2026-10-26") continue;
+    ++in_week;
+    const std::string status = j.value("status", "");
+    for (const auto& d : j["departments"]) {
+      auto& e = expected[d.get<std::string>()];
+      ++e[0];
+      e[1] += status != "open";
+      e[2] += status == "closed";
+    }
+  }
+  ASSERT_GE(in_week, 2) << "the replay raised no alerts in the surge week";
+  const std::string md = read(file("md"));
+  EXPECT_NE(md.find("本周共触发预警 " + std::to_string(in_week) + " 条"), std::string::npos);
+  for (const auto& [dept, e] : expected) {
+    const std::string row = "| " + dept + " | " + std::to_string(e[0]) + " | " + std::to_string(e[1]) + " | " + std::to_string(e[2]) + " |";
+    EXPECT_NE(md.find(row), std::string::npos) << row;
+  }
+  EXPECT_GE(expected["区住房城乡建设局"][0], 1);
+  // The leading event lists its alerts.
+  const size_t first = md.find("### 事件一"), second = md.find("### 事件二");
+  const std::string block = md.substr(first, second - first);
+  EXPECT_EQ(block.find("| 相关预警 | 无 |"), std::string::npos) << block;
+  EXPECT_NE(block.find("老旧小区与棚户区改造 声量异常上升"), std::string::npos) << block;
 }
 
 TEST_F(ReportWeekly, WeekWithoutDataIsRefusedNamingWhatIsMissing) {
