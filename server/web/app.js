@@ -215,7 +215,8 @@ async function loadTrend() {
   }
   state.trend = { buckets, series, rows: trend.rows };
   const common = {
-    tooltip: { trigger: 'axis', confine: true },
+    // richText: tooltips drawn on the canvas, so no data value is ever parsed as HTML.
+    tooltip: { trigger: 'axis', confine: true, renderMode: 'richText' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 50, right: 20, top: 36, bottom: 30 },
     xAxis: { type: 'category', data: buckets, axisLabel: { formatter: (v) => v.slice(5, 16) } },
@@ -233,7 +234,7 @@ async function loadTrend() {
   for (const r of mix.rows) mixTotals.set(r.sentiment, (mixTotals.get(r.sentiment) || 0) + r.documents);
   const colors = { negative: '#dc2626', neutral: '#9ca3af', positive: '#16a34a' };
   state.charts.sentiment.setOption({
-    tooltip: { trigger: 'item', formatter: '{b}：{c} 篇（{d}%）' },
+    tooltip: { trigger: 'item', formatter: '{b}：{c} 篇（{d}%）', renderMode: 'richText' },
     legend: { bottom: 0 },
     animation: false,
     series: [{
