@@ -7,12 +7,10 @@
 #include "alerts/backtest/backtest.h"
 #include "alerts/engine.h"
 #include "alerts/evidence.h"
-#include "alerts/notify.h"
-#include "alerts/source.h"
+#include "alerts/runner.h"
 #include "alerts/store.h"
 #include "cli/command.h"
 #include "core/shutdown.h"
-#include "mail/outbox.h"
 
 namespace yuqing::cli {
 
@@ -40,55 +38,6 @@ Status parse_when(const std::string& text, const AlertsConfig& ac, UnixSeconds& 
   const auto t = parse_iso8601(iso);
   if (!t) return Status::invalid("'" + text + "' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601");
   out = *t;
-  return Status::ok();
-}
-
-// Evaluates `hours` over the stored documents: stores what is raised, closes what is answered, and
-// puts the mails due in the outbox. Returns the number raised.
-Status evaluate_hours(const Config& c, const AlertsConfig& ac, clickhouse::Client& client, const std::vector<UnixSeconds>& hours,
-                      bool send_mail, size_t& raised_total) {
-  if (hours.empty()) return Status::ok();
-  const UnixSeconds from = hours.front() - kHour;
-  std::vector<Fact> facts;
-  if (Status s = load_facts(client, from - UnixSeconds(ac.lookback_days) * kDay, hours.back(), ac.official_sites, facts); !s) return s;
-  const FactSet set(std::move(facts));
-  std::vector<Alert> history;
-  AlertFilter f;
-  f.since = from - UnixSeconds(ac.lookback_days) * kDay;
-  f.until = from;
-  f.limit = 10000;
-  if (Status s = list_alerts(client, f, history); !s) return s;
-  spdlog::info("alert: {} documents in view, {} earlier alerts, evaluating {} hour(s)", set.facts().size(), history.size(), hours.size());
-  Engine engine(ac, std::move(history));
-  mail::Outbox outbox = mail::Outbox::from_config(c);
-  size_t mails = 0;
-  for (size_t k = 0; k < hours.size() && !shutdown_requested(); ++k) {
-    const UnixSeconds h = hours[k];
-    std::vector<Alert> raised, closed;
-    engine.evaluate(set, h, raised, closed);
-    for (const auto& a : raised) {
-      bool inserted = false;
-      if (Status s = save_new(client, a, inserted); !s) return s;
-      raised_total += inserted;
-      spdlog::info("alert: {} [{}] {} ({} documents){}", format_iso8601(h, ac.utc_offset_minutes).substr(0, 16),
-                   chinese_label(a.severity), a.title, a.document_ids.size(), inserted ? "" : " — stored already");
-    }
-    for (const auto& a : closed) {
-      Alert updated;
-      Status s = set_status(client, a.id, AlertStatus::closed, a.closed_by, *a.closed_at, a.close_reason, updated);
-      if (s) spdlog::info("alert: closed {} — {}", a.title, a.close_reason);
-      else if (s.kind() != Status::Kind::invalid) return s;  // invalid: closed already (a replay)
-    }
-    if (send_mail) {
-      for (const auto& m : mails_for_hour(ac, engine.alerts(), h, c.mail.from)) {
-        int added = 0;
-        if (Status s = outbox.enqueue(m, h, &added); !s) return s;
-        mails += size_t(added);
-      }
-    }
-    if ((k + 1) % 168 == 0) spdlog::info("alert: {} of {} hours evaluated", k + 1, hours.size());
-  }
-  if (send_mail) spdlog::info("alert: {} new mail(s) in the outbox {} (yuqing mail flush sends them)", mails, outbox.dir().string());
   return Status::ok();
 }
 
@@ -187,8 +136,6 @@ void add_alert_command(CLI::App& app, Context& ctx) {
     run->callback([&ctx, alerts_file, from, to, no_mail, once] {
       const Config& c = ctx.start("alert");
       const AlertsConfig ac = load_alerts(c, *alerts_file);
-      clickhouse::Client client(c.clickhouse);
-      size_t raised = 0;
       if (from->empty() != to->empty()) {
         ctx.exit_code = report(Status::invalid("--from and --to go together"), "alert run");
         return;
@@ -198,8 +145,9 @@ void add_alert_command(CLI::App& app, Context& ctx) {
         Status s = parse_when(*from, ac, f);
         if (s) s = parse_when(*to, ac, t);
         if (s && t <= f) s = Status::invalid("--to must be after --from");
-        if (s) s = evaluate_hours(c, ac, client, replay_hours(f, t), !*no_mail, raised);
-        if (s) spdlog::info("alert: replay done, {} new alert(s)", raised);
+        RunStats stats;
+        if (s) s = run_hours(c, ac, replay_hours(f, t), !*no_mail, stats);
+        if (s) spdlog::info("alert: replay done, {} new alert(s), {} closed, {} new mail(s)", stats.raised, stats.closed, stats.mails);
         ctx.exit_code = report(s, "alert run");
         return;
       }
@@ -209,7 +157,8 @@ void add_alert_command(CLI::App& app, Context& ctx) {
         if (hour > last) {
           std::vector<UnixSeconds> hours;
           for (UnixSeconds h = last ? last + kHour : hour; h <= hour; h += kHour) hours.push_back(h);
-          Status s = evaluate_hours(c, ac, client, hours, !*no_mail, raised);
+          RunStats stats;
+          Status s = run_hours(c, ac, hours, !*no_mail, stats);
           if (!s && s.kind() != Status::Kind::retry_later) {
             ctx.exit_code = report(s, "alert run");
             return;

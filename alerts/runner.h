@@ -1,0 +1,30 @@
+// Runner: the `alert run` stage over stored data — load the facts of the hours to evaluate (and the
+// lookback before them) from ClickHouse, continue the episodes of stored alerts, evaluate hour by
+// hour, store what is raised (save_new: a replay stores nothing twice), close what is answered, and
+// put the mails each hour is due in the outbox (alerts/notify.h; `yuqing mail flush` delivers).
+//
+// Nothing here retries; a retry_later Status (ClickHouse unreachable) is for the caller's loop.
+// Re-running the same hours is safe: alert ids, closing and Message-IDs are all deterministic.
+#pragma once
+
+#include <vector>
+
+#include "alerts/config.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace yuqing::alerts {
+
+struct RunStats {
+  size_t hours = 0;
+  size_t documents = 0;  // facts in view
+  size_t raised = 0;     // alerts stored by this run (not stored before)
+  size_t closed = 0;
+  size_t mails = 0;      // new outbox entries (per recipient)
+};
+
+Status run_hours(const Config& config, const AlertsConfig& alerts, const std::vector<UnixSeconds>& hours, bool send_mail,
+                 RunStats& stats);
+
+}  // namespace yuqing::alerts
