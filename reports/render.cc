@@ -28,6 +28,7 @@ table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm 0; font-size: 
 th, td { border: 1px solid #ccc; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f4ecec; white-space: nowrap; }
 td.n { text-align: right; white-space: nowrap; }
+td.s { white-space: nowrap; }
 tr { break-inside: avoid; }
 figure { margin: 2mm 0 4mm 0; break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; }
@@ -66,7 +67,8 @@ class HtmlDoc : public Doc {
     for (const auto& row : rows) {
       out += "<tr>";
       for (const auto& c : row) {
-        out += c.numeric ? "<td class=\"n\">" : "<td>";
+        // Short cells (a status, a date-time, a site) never wrap; long text does.
+        out += c.numeric ? "<td class=\"n\">" : c.text.size() <= 19 ? "<td class=\"s\">" : "<td>";
         if (!c.href.empty() && linkable_url(c.href)) out += "<a href=\"" + html_escape(c.href) + "\">" + html_escape(c.text) + "</a>";
         else out += html_escape(c.text);
         out += "</td>";

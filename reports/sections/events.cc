@@ -21,6 +21,14 @@ std::string kind_label(const std::string& k) {
   if (k == "post") return "帖子";
   return k;
 }
+// The story's primary issue with its figures of the week (a story is often one of many near-copies
+// that together make the issue's surge).
+std::string primary_text(const Report& r, const Story& s) {
+  for (const auto& i : r.issues)
+    if (i.name == s.primary_issue)
+      return i.name + "：本周 " + n(i.documents) + " 篇，压力指数 " + fixed(i.pressure) + "，风险" + i.risk;
+  return "—";
+}
 }  // namespace
 
 void events(const Report& r, Doc& d) {
@@ -41,6 +49,7 @@ void events(const Report& r, Doc& d) {
             {{Cell{"首发"}, Cell{s.first_site + "，" + s.first_seen}},
              {Cell{"本周文档"}, Cell{n(s.documents) + " 篇，" + std::to_string(s.sites) + " 个站点"}},
              {Cell{"涉及议题"}, Cell{s.issues.empty() ? "—" : join(s.issues)}},
+             {Cell{"主要议题"}, Cell{primary_text(r, s)}},
              {Cell{"涉及区域"}, Cell{s.places.empty() ? "—" : join(s.places)}},
              {Cell{"责任单位"}, Cell{s.departments.empty() ? "—" : join(s.departments, "、", 3)}},
              {Cell{"相关预警"}, Cell{s.alerts.empty() ? "无" : std::to_string(s.alerts.size()) + " 条"}}});
