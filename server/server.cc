@@ -83,6 +83,8 @@ DashboardServer::~DashboardServer() { stop(); }
 void DashboardServer::install() {
   http_ = std::make_unique<httplib::Server>();
   auto& http = *http_;
+  // Logins and alert changes are small; a large body is a mistake or an attack.
+  http.set_payload_max_length(64 * 1024);
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     security_headers(res);
     if (!is_traversal(req)) return httplib::Server::HandlerResponse::Unhandled;

@@ -310,6 +310,7 @@ TEST_F(Server, LoginSetsAStrictHttpOnlyCookie) {
   EXPECT_FALSE(wrong->has_header("Set-Cookie"));
   EXPECT_EQ(c.Post("/api/login", json{{"user", "nobody"}, {"password", kPassword}}.dump(), "application/json")->status, 401);
   EXPECT_EQ(c.Post("/api/login", "not json", "application/json")->status, 400);
+  EXPECT_EQ(c.Post("/api/login", std::string(100000, 'a'), "application/json")->status, 413);
   auto ok = c.Post("/api/login", json{{"user", "analyst"}, {"password", kPassword}}.dump(), "application/json");
   ASSERT_TRUE(ok);
   ASSERT_EQ(ok->status, 200) << ok->body;
