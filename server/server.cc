@@ -14,6 +14,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kWorkerThreads = 32;
+
 struct StaticFile {
   const char* path;       // URL path
   const char* file;       // under web_dir
@@ -85,6 +87,11 @@ void DashboardServer::install() {
   auto& http = *http_;
   // Logins and alert changes are small; a large body is a mistake or an attack.
   http.set_payload_max_length(64 * 1024);
+  // A kept-alive connection holds a worker thread while idle: with httplib's default pool (8 on
+  // this machine) and 5 requests per connection, 10 concurrent clients waited up to 3 s for a
+  // thread (tests/bench/api_bench.mjs). Browsers open up to 6 connections each.
+  http.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  http.set_keep_alive_max_count(100);
   http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     security_headers(res);
     if (!is_traversal(req)) return httplib::Server::HandlerResponse::Unhandled;
