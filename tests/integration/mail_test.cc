@@ -229,6 +229,78 @@ TEST(MailSink, TestCommandAndAHostileMessageArriveIntact) {
   EXPECT_EQ(testing::read_maildir(sink.maildir()).size(), 5u);
 }
 
+// The Status table of smtp.h against what libcurl really reports for real SMTP replies: an aiosmtpd
+// server with a refusing handler (tests/integration/smtp_refusing.py).
+TEST(SmtpReplies, RealRefusalsMapToStatusKinds) {
+  const int port = testing::free_port_block(1);
+  ASSERT_GT(port, 0);
+  const pid_t server = ::fork();
+  if (server == 0) {
+    ::setenv("PYTHONPATH", fs::absolute("tests/integration").c_str(), 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    const std::string listen = "127.0.0.1:" + std::to_string(port);
+    ::execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "smtp_refusing.Refusing",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  struct Stop {
+    pid_t pid;
+    ~Stop() {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } stop{server};
+
+  MailOptions options;
+  options.url = "smtp://127.0.0.1:" + std::to_string(port);
+  options.timeout_ms = 5000;
+  mail::Email e;
+  e.from = "yuqing@localhost";
+  e.to = {"a@district.gov.cn"};
+  e.text = "正文";
+  const std::string ok_message = mail::render_mime(e, now_seconds());
+  e.message_id = "REJECT-AFTER-DATA@localhost";  // bodies are base64: the marker goes in a header
+  const std::string refused_message = mail::render_mime(e, now_seconds());
+  {
+    // Wait for the server to listen: a connection refused is retry_later, anything else is an answer.
+    mail::SmtpSender probe(options);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (probe.send("yuqing@localhost", "a@district.gov.cn", ok_message).kind() == Status::Kind::retry_later &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(100ms);
+  }
+
+  struct Case {
+    const char* name;
+    std::string starttls, from, rcpt;
+    bool refused_content;
+    Status::Kind kind;
+  };
+  const std::vector<Case> cases = {
+      {"accepted", "none", "yuqing@localhost", "a@district.gov.cn", false, Status::Kind::ok},
+      {"550 to RCPT: this recipient never", "none", "yuqing@localhost", "unknown@district.gov.cn", false, Status::Kind::reject},
+      {"451 to RCPT: later", "none", "yuqing@localhost", "busy@district.gov.cn", false, Status::Kind::retry_later},
+      {"554 after DATA: this message never", "none", "yuqing@localhost", "a@district.gov.cn", true, Status::Kind::reject},
+      {"553 to MAIL FROM: our sender is refused", "none", "blocked@localhost", "a@district.gov.cn", false, Status::Kind::fatal},
+      {"STARTTLS required, server offers none", "required", "yuqing@localhost", "a@district.gov.cn", false, Status::Kind::fatal},
+      {"STARTTLS try, server offers none: plain", "try", "yuqing@localhost", "a@district.gov.cn", false, Status::Kind::ok},
+  };
+  for (const Case& c : cases) {
+    MailOptions o = options;
+    o.starttls = c.starttls;
+    mail::SmtpSender smtp(o);
+    const Status s = smtp.send(c.from, c.rcpt, c.refused_content ? refused_message : ok_message);
+    EXPECT_EQ(s.kind(), c.kind) << c.name << ": " << s.to_string();
+    std::printf("%-45s -> %s\n", c.name, s.to_string().c_str());
+    // The connection is reused for the next message: a refusal must not poison it.
+    if (c.starttls != "required") {
+      EXPECT_EQ(smtp.send("yuqing@localhost", "a@district.gov.cn", ok_message).kind(), Status::Kind::ok) << c.name;
+    }
+  }
+}
+
 TEST(MailSink, BurstSurvivesAKilledMailerAndTheSinkDownFor60s) {
   constexpr int kEmails = 40, kRecipients = 3;
   PrivateSink sink("burst");
