@@ -17,8 +17,13 @@ bool quiet(const RoutingOptions& r, int hour) {
 }
 
 std::string local_time(UnixSeconds t, const AlertsConfig& c) {
-  return format_iso8601(t, c.utc_offset_minutes).substr(0, 16);  // "2026-10-19T08:00"
+  std::string s = format_iso8601(t, c.utc_offset_minutes).substr(0, 16);  // "2026-10-19T08:00"
+  s[10] = ' ';
+  return s;
 }
+
+// Counts as integers, shares and rates with two decimals.
+std::string figure(double x) { return x == double(int64_t(x)) ? std::to_string(int64_t(x)) : format_number(x, 2); }
 
 std::string list(const std::vector<std::string>& v, const char* sep = "、") {
   std::string out;
@@ -35,7 +40,7 @@ void render_alert(const AlertsConfig& c, const Alert& a, std::string& text, std:
   text += "责任单位：" + list(a.departments) + "\n";
   text += "时间窗口：" + local_time(a.window_start, c) + " 至 " + local_time(a.window_end, c) + "（北京时间）\n";
   if (a.expected > 0 || a.p_value < 1)
-    text += "观测值 " + format_number(a.observed, 2) + "，预期 " + format_number(a.expected, 2) + "，p=" + format_p(a.p_value) + "\n";
+    text += "观测值 " + figure(a.observed) + "，预期 " + figure(a.expected) + "，p=" + format_p(a.p_value) + "\n";
   if (!a.terms.empty()) text += "关键词：" + list(a.terms) + "\n";
   if (!a.top_sources.empty()) text += "主要来源：" + list(a.top_sources) + "\n";
   if (!a.first_publisher.empty()) text += "首发：" + a.first_publisher + "\n";
@@ -51,7 +56,7 @@ void render_alert(const AlertsConfig& c, const Alert& a, std::string& text, std:
   row("责任单位", list(a.departments));
   row("时间窗口", local_time(a.window_start, c) + " 至 " + local_time(a.window_end, c) + "（北京时间）");
   if (a.expected > 0 || a.p_value < 1)
-    row("观测 / 预期", format_number(a.observed, 2) + " / " + format_number(a.expected, 2) + "（p=" + format_p(a.p_value) + "）");
+    row("观测 / 预期", figure(a.observed) + " / " + figure(a.expected) + "（p=" + format_p(a.p_value) + "）");
   if (!a.terms.empty()) row("关键词", list(a.terms));
   if (!a.top_sources.empty()) row("主要来源", list(a.top_sources));
   if (!a.first_publisher.empty()) row("首发", a.first_publisher);

@@ -35,8 +35,11 @@ Status run_hours(const Config& c, const AlertsConfig& ac, const std::vector<Unix
       bool inserted = false;
       if (Status s = save_new(client, a, inserted); !s) return s;
       stats.raised += inserted;
-      spdlog::info("alert: {} [{}] {} ({} documents){}", format_iso8601(h, ac.utc_offset_minutes).substr(0, 16),
-                   chinese_label(a.severity), a.title, a.document_ids.size(), inserted ? "" : " — stored already");
+      if (inserted)
+        spdlog::info("alert: {} [{}] {} ({} documents)", format_iso8601(h, ac.utc_offset_minutes).substr(0, 16),
+                     chinese_label(a.severity), a.title, a.document_ids.size());
+      else
+        spdlog::debug("alert: {} stored already: {}", a.id, a.title);
     }
     for (const auto& a : closed) {
       Alert updated;

@@ -41,6 +41,7 @@ void add_analyze_command(CLI::App& app, Context& ctx);
 void add_train_command(CLI::App& app, Context& ctx);
 void add_extract_command(CLI::App& app, Context& ctx);
 void add_robots_check_command(CLI::App& app, Context& ctx);
+void add_alert_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
 void add_mail_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);

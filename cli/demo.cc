@@ -1,6 +1,12 @@
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 
+#include "alerts/engine.h"
+#include "alerts/runner.h"
+#include "alerts/store.h"
 #include "cli/command.h"
 #include "crawlers/crawler.h"
 #include "processors/processor.h"
@@ -18,8 +24,55 @@ namespace {
 
 void step(int n, int total, const std::string& what) { std::cout << "[" << n << "/" << total << "] " << what << std::endl; }
 
+// This binary again, with the same config file, for the steps that are whole subcommands.
+Status run_self(const Config& c, const std::string& args) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);  // resolved here: in the shell it would be the shell
+  if (ec) return Status::fatal("cannot find this binary: " + ec.message());
+  const std::string cmd = "'" + self.string() + "' -c '" + c.file.string() + "' " + args;
+  if (std::system(cmd.c_str()) != 0) return Status::fatal("`yuqing " + args + "` failed (see its log above)");
+  return Status::ok();
+}
+
+// The ISO week with the most documents on the scenario's timeline (China time): its peak.
+std::string peak_week(const sandbox::SandboxWeb& web) {
+  std::map<std::pair<int, int>, int> per_week;
+  for (const auto& d : web.documents()) {
+    int year = 0, week = 0;
+    queries::iso_week_of_day((d.published_at + 8 * 3600) / 86400, year, week);
+    ++per_week[{year, week}];
+  }
+  std::pair<int, int> best{};
+  int most = -1;
+  for (const auto& [w, n] : per_week)
+    if (n > most) best = w, most = n;
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-W%02d", best.first, best.second);
+  return text;
+}
+
+// Messages in a Maildir per envelope recipient (the sink's X-RcptTo header).
+std::map<std::string, int> mails_per_recipient(const std::filesystem::path& maildir) {
+  std::map<std::string, int> out;
+  for (const char* sub : {"new", "cur"}) {
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(maildir / sub, ec)) {
+      std::ifstream in(f.path());
+      for (std::string line; std::getline(in, line) && line != "\r" && !line.empty();) {
+        if (line.rfind("X-RcptTo:", 0) == 0) {
+          std::string to = line.substr(9);
+          while (!to.empty() && (to.front() == ' ' || to.front() == '<')) to.erase(0, 1);
+          while (!to.empty() && (to.back() == '\r' || to.back() == '>' || to.back() == ' ')) to.pop_back();
+          ++out[to];
+        }
+      }
+    }
+  }
+  return out;
+}
+
 Status run_demo(const Config& c, bool start_services) {
-  constexpr int kSteps = 7;
+  constexpr int kSteps = 10;
   if (start_services) {
     step(1, kSteps, "starting Kafka, ClickHouse and the mail sink (scripts/services.sh start)");
     const std::string cmd = "bash '" + (c.home / "scripts" / "services.sh").string() + "' start";
@@ -67,15 +120,49 @@ Status run_demo(const Config& c, bool start_services) {
   if (s = queries::count_documents(client, total); !s) return s;
   if (s = queries::count_by_site_and_kind(client, groups); !s) return s;
   for (const auto& g : groups) std::cout << "      " << g.site << " / " << g.kind << ": " << g.documents << "\n";
-  std::cout << "      " << total << " distinct documents in " << c.clickhouse.database << ".documents at "
-            << c.clickhouse.url << "\n\n"
-            << "Where to look:\n"
-            << "  build/bin/yuqing query count        distinct stored documents\n"
-            << "  build/bin/yuqing query summary      by site and kind\n"
+  std::cout << "      " << total << " distinct documents in " << c.clickhouse.database << ".documents at " << c.clickhouse.url
+            << std::endl;
+
+  const auto scenario = web.scenario();
+  step(8, kSteps, "alerts: replaying the sandbox timeline hour by hour (" + format_iso8601(scenario.start).substr(0, 10) + " to " +
+                      format_iso8601(scenario.end()).substr(0, 10) + ") through the detectors");
+  const alerts::AlertsConfig ac =
+      alerts::load_alerts_config(c.resolve("configs/alerts.yaml"), c.resolve(c.processor.rules_dir) / "issues.yaml");
+  alerts::RunStats run;
+  if (s = alerts::run_hours(c, ac, alerts::replay_hours(scenario.start, scenario.end()), true, run); !s) return s;
+  std::vector<alerts::Alert> raised;
+  alerts::AlertFilter all;
+  all.since = scenario.start;
+  all.until = scenario.end() + alerts::kHour;
+  all.limit = 10000;
+  if (s = alerts::list_alerts(client, all, raised); !s) return s;
+  std::cout << "      " << raised.size() << " alerts (" << run.raised << " new in this run, " << run.closed << " closed by an official clarification)\n";
+  for (auto it = raised.rbegin(); it != raised.rend(); ++it)
+    std::cout << "      " << format_iso8601(it->fired_at).substr(0, 16) << " [" << alerts::chinese_label(it->severity) << "] " << it->title
+              << (it->status == alerts::AlertStatus::closed ? "（已关闭）" : "") << "\n";
+
+  const std::string week = peak_week(web);
+  step(9, kSteps, "the weekly assessment report of the peak week " + week + " (HTML + PDF, e-mailed to the openness office)");
+  if (s = run_self(c, "report weekly --week " + week + " --format html,pdf --email"); !s) return s;
+
+  step(10, kSteps, "delivering the alert and report e-mails to the mail sink (yuqing mail flush)");
+  if (s = run_self(c, "mail flush --idle-exit 3"); !s) return s;
+  std::map<std::string, std::string> unit_of;  // address -> unit
+  for (const auto& [unit, addresses] : ac.routing.recipients)
+    for (const auto& a : addresses) unit_of[a] = unit;
+  for (const auto& a : ac.routing.office) unit_of[a] = "政务公开办公室（全部预警）";
+  const auto inbox = c.resolve("var/mail/inbox");
+  for (const auto& [to, n] : mails_per_recipient(inbox))
+    std::cout << "      " << (unit_of.count(to) ? unit_of[to] : std::string("?")) << " <" << to << ">: " << n << " e-mail(s)\n";
+
+  std::cout << "\nWhere to look:\n"
+            << "  var/mail/inbox/new/                 the e-mails, one file each (alerts per department, digests, the report)\n"
+            << "  var/reports/" << week << "/      the week's report: weekly-" << week << ".pdf and .html\n"
             << "  build/bin/yuqing serve              the dashboard at http://127.0.0.1:18090/ (configs/server.yaml): user demo,\n"
             << "                                      password in var/secrets/dashboard.password (made on first start)\n"
-            << "  scripts/services.sh status          where Kafka, ClickHouse and the mail sink listen\n"
-            << "  var/log/                            service logs\n";
+            << "  build/bin/yuqing alert list         the alerts; alert show ID explains one, alert ack / close handle it\n"
+            << "  build/bin/yuqing query summary      stored documents by site and kind\n"
+            << "  scripts/services.sh status          where Kafka, ClickHouse and the mail sink listen\n";
   return Status::ok();
 }
 

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   cli::add_train_command(app, ctx);
   cli::add_extract_command(app, ctx);
   cli::add_robots_check_command(app, ctx);
+  cli::add_alert_command(app, ctx);
   cli::add_report_command(app, ctx);
   cli::add_mail_command(app, ctx);
   cli::add_serve_command(app, ctx);
