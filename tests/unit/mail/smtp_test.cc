@@ -123,6 +123,7 @@ TEST(MailConfig, BadValuesNameTheirYamlPath) {
       {"mail:\n  outbox: var/x\n", "mail.outbox"},
   };
   for (const auto& [yaml, path] : cases) EXPECT_THAT(error_of(yaml), HasSubstr(path)) << yaml;
+  fs::remove_all(write_config("").parent_path().parent_path());
 }
 
 TEST(MailConfig, TheEnvironmentWinsForUrlAndPassword) {
@@ -139,6 +140,7 @@ TEST(MailConfig, TheEnvironmentWinsForUrlAndPassword) {
   EXPECT_EQ(load_config(file).mail.password, "from-env");
   ::unsetenv("YUQING_SMTP_URL");
   ::unsetenv("YUQING_SMTP_PASSWORD");
+  fs::remove_all(file.parent_path().parent_path());
 }
 
 }  // namespace
