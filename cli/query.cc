@@ -255,6 +255,7 @@ void add_query_command(CLI::App& app, Context& ctx) {
     add_param(docs, a, "limit", "rows; default: 20");
     add_param(docs, a, "offset", "skip this many rows first (paging); default: 0");
     add_param(docs, a, "story", "only the documents of this story (an id from `query stories`)");
+    add_param(docs, a, "keyword", "only the documents with this keyword (as `query keywords` counts them)");
     docs->callback([&ctx, a] { run_query(ctx, "docs", *a, &queries::docs_from_params, &queries::build_docs); });
   }
 }

@@ -159,6 +159,12 @@ function initCharts() {
 }
 
 // "YYYY-MM-DD[ HH:MM:SS]" plus one bucket, as local text for the API.
+// `days` days before a "YYYY-MM-DD..." bound, or before now when there is none.
+function daysBefore(until, days) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)/.exec(until || '');
+  if (!m) return days + 'd';
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]) - days * 86400000).toISOString().slice(0, 10);
+}
 function bucketEnd(bucket, by) {
   const m = /^(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d))?$/.exec(bucket);
   if (!m) return '';
@@ -307,7 +313,9 @@ async function loadKeywords() {
   if (f.until) params.until = f.until;
   const res = await api('/api/keywords', params);
   fillTable('keywords', res.rows, (r) => {
-    const tr = el('tr');
+    const tr = el('tr', null, 'clickable');
+    // The recent documents behind the term (the window the rise was measured in).
+    tr.addEventListener('click', () => showDocs({ keyword: r.keyword, since: daysBefore(f.until, 7), until: f.until }, '新兴词：' + r.keyword));
     tr.append(td(r.keyword), td(r.recent, 'num'), td(r.baseline, 'num'), td('×' + r.lift, 'num'));
     return tr;
   }, 4);

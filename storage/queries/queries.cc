@@ -399,6 +399,9 @@ Status build_docs(const DocsQuery& q, std::string& sql) {
     return Status::invalid("kind '" + q.kind + "': expected article, comment, message, reply or post");
   if (!q.story.empty() && (q.story.size() > 64 || !std::all_of(q.story.begin(), q.story.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })))
     return Status::invalid("story '" + q.story.substr(0, 64) + "': expected a story id (letters and digits)");
+  if (!q.keyword.empty())
+    if (Status s = check_value("keyword", q.keyword); !s) return s;
+  const std::string keyword = q.keyword.empty() ? "" : " AND has(keywords, " + quote(q.keyword) + ")";
   // The story of a document as build_stories groups it.
   const std::string story = q.story.empty() ? "" : " AND if(story_id != '', story_id, if(content_hash != '', content_hash, id)) = " + quote(q.story);
   // LIMIT 1 BY id keeps one row per document (the newest matching version) without FINAL, which
@@ -406,7 +409,7 @@ Status build_docs(const DocsQuery& q, std::string& sql) {
   sql = "SELECT id, toString(event_time, " + quote(q.common.timezone) +
         ") AS time, site, kind, category_l1 AS category, sentiment_label AS sentiment, intent, issues, places, title, url,\n"
         "replaceRegexpAll(substringUTF8(text, 1, 80), '\\\\s+', ' ') AS snippet\n"
-        "FROM documents\nWHERE " + conditions(q.common, "event_time", true) + (q.kind.empty() ? "" : " AND kind = " + quote(q.kind)) + story +
+        "FROM documents\nWHERE " + conditions(q.common, "event_time", true) + (q.kind.empty() ? "" : " AND kind = " + quote(q.kind)) + story + keyword +
         "\nORDER BY event_time DESC, id, version DESC\nLIMIT 1 BY id\nLIMIT " +
         (q.offset ? std::to_string(q.offset) + ", " : "") + std::to_string(q.limit);
   return Status::ok();

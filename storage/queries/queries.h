@@ -119,13 +119,15 @@ struct StoriesQuery {
 // (with the opening of each text as `snippet`, since comments and posts often have no title)
 // after skipping `offset`. `kind` (article, comment, message, reply, post; "" = any) narrows the
 // list only: the rollups behind the other queries do not keep the kind. `story` (a story id as
-// build_stories returns it; "" = any) lists one story's documents.
+// build_stories returns it; "" = any) lists one story's documents, `keyword` ("" = any) the
+// documents the keyword extractor gave that keyword (what build_keywords counts).
 struct DocsQuery {
   Common common;
   int limit = 20;
   int offset = 0;
   std::string kind;
   std::string story;
+  std::string keyword;
 };
 
 Status build_trend(const TrendQuery& q, std::string& sql);

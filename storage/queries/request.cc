@@ -161,10 +161,11 @@ Status stories_from_params(const Params& p, UnixSeconds now, StoriesQuery& q, Re
 }
 
 Status docs_from_params(const Params& p, UnixSeconds now, DocsQuery& q, RequestOptions& o) {
-  Reader r(p, {"limit", "offset", "kind", "story"}, true);
+  Reader r(p, {"limit", "offset", "kind", "story", "keyword"}, true);
   if (Status s = r.common("30d", now, q.common, o); !s) return s;
   if (const auto* kind = r.get("kind")) q.kind = *kind;
   if (const auto* story = r.get("story")) q.story = *story;
+  if (const auto* keyword = r.get("keyword")) q.keyword = *keyword;
   if (Status s = r.integer("limit", q.limit); !s) return s;
   return r.integer("offset", q.offset);
 }

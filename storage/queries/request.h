@@ -6,7 +6,7 @@
 // - Params are (name, value) pairs in order; a filter name may repeat (all must hold). Names are
 //   those of the CLI options without "--": issue category place site intent sentiment exact since
 //   until tz, plus each query's own (by split | week limit | emerging recent baseline min-documents
-//   limit | order limit | limit offset kind story). An unknown or repeated non-filter name is invalid,
+//   limit | order limit | limit offset kind story keyword). An unknown or repeated non-filter name is invalid,
 //   as is a bad value; the message names the parameter (Status invalid).
 // - Defaults are the CLI's: since 30d for trend and docs, 7d for keywords and stories, none for
 //   top-issues, whose week defaults to the current ISO week on China Standard Time.

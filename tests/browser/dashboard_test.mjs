@@ -186,6 +186,12 @@ async function main() {
   await page.waitForTimeout(1000);  // give an injected onerror time to fire
   await page.screenshot({ path: path.join(artifacts, '04-hostile-title.png'), fullPage: true });
 
+  step('an emerging term leads to its documents');
+  const term = await page.textContent('#keywords tbody tr.clickable td:first-child');
+  await page.click('#keywords tbody tr.clickable');
+  await page.waitForFunction((t) => document.getElementById('docs-scope').textContent === '新兴词：' + t, term, { timeout: 30000 });
+  assert.ok((await page.$$('#docs tbody tr td.title')).length > 0, 'no documents behind the term ' + term);
+
   step('acknowledging the alert');
   const row = `#alerts tbody tr[data-id="${alertId}"]`;
   await page.waitForSelector(row);
