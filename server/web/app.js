@@ -62,7 +62,8 @@ function safeLink(url, text) {
 const firstFew = (list, n = 3) => (list || []).slice(0, n).join('、') + ((list || []).length > n ? ' 等' + list.length + '项' : '');
 const pct = (x) => (x * 100).toFixed(1) + '%';
 const label = (kind, v) => (LABELS[kind] && LABELS[kind][v]) || v || '—';
-const shortTime = (iso) => (iso || '').replace('T', ' ').replace(/(:\d\d)(\+.*)?$/, '$1').slice(0, 16);
+// ClickHouse answers 0000-00-00 for a time it does not know (a story whose whole-story state is missing).
+const shortTime = (iso) => (!iso || iso.startsWith('0000') ? '' : iso.replace('T', ' ').replace(/(:\d\d)(\+.*)?$/, '$1').slice(0, 16));
 
 // ---- API ----
 class ApiError extends Error {
@@ -398,7 +399,8 @@ async function loadDocs() {
     tr.dataset.id = d.id;
     const title = td(null, 'title');
     // Comments and posts often have no title: their opening stands in, marked as such.
-    title.append(safeLink(d.url, d.title || d.snippet || '（无标题）'));
+    const opening = (d.snippet || '').length > 40 ? d.snippet.slice(0, 40) + '…' : d.snippet;
+    title.append(safeLink(d.url, d.title || opening || '（无标题）'));
     if (!d.title) title.classList.add('untitled');
     const s = td(label('sentiment', d.sentiment), d.sentiment === 'negative' ? 'neg' : d.sentiment === 'positive' ? 'pos' : '');
     tr.append(title, td(d.site), td(d.time.slice(0, 16)), td(label('kind', d.kind)), s, td(label('intent', d.intent)),
