@@ -52,6 +52,13 @@ std::vector<std::string> AlertsConfig::recipients_for(const std::vector<std::str
   return out;
 }
 
+std::filesystem::path default_alerts_file(const Config& config) { return config.resolve(config.processor.rules_dir) / "alerts.yaml"; }
+
+AlertsConfig load_alerts_config(const Config& config, const std::string& file) {
+  return load_alerts_config(file.empty() ? default_alerts_file(config) : std::filesystem::path(file),
+                            config.resolve(config.processor.rules_dir) / "issues.yaml");
+}
+
 AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const std::filesystem::path& issues_yaml) {
   AlertsConfig c;
   c.file = alerts_yaml;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
+
 namespace yuqing::alerts {
 
 struct VolumeSpikeOptions {
@@ -103,6 +105,11 @@ struct AlertsConfig {
   // Addresses for a set of units plus the office, each once, in a stable order.
   std::vector<std::string> recipients_for(const std::vector<std::string>& units) const;
 };
+
+// alerts.yaml in the rules folder (processor.rules_dir, configs/ by default), beside issues.yaml.
+std::filesystem::path default_alerts_file(const Config& config);
+// load_alerts_config(file, or the default when empty; issues.yaml of the rules folder).
+AlertsConfig load_alerts_config(const Config& config, const std::string& file = {});
 
 // Throws ConfigError naming the file and YAML path of the first bad value.
 AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const std::filesystem::path& issues_yaml);

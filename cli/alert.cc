@@ -18,10 +18,7 @@ namespace {
 
 using namespace yuqing::alerts;
 
-AlertsConfig load_alerts(const Config& c, const std::string& file) {
-  return load_alerts_config(file.empty() ? c.resolve("configs/alerts.yaml") : std::filesystem::path(file),
-                            c.resolve(c.processor.rules_dir) / "issues.yaml");
-}
+AlertsConfig load_alerts(const Config& c, const std::string& file) { return load_alerts_config(c, file); }
 
 // "2026-10-19", "2026-10-19 08:00" (China time unless an offset is given) or ISO 8601.
 Status parse_when(const std::string& text, const AlertsConfig& ac, UnixSeconds& out) {
@@ -73,7 +70,7 @@ void add_alert_command(CLI::App& app, Context& ctx) {
       "  yuqing alert list --status open        the alert history; show / ack / close one");
   cmd->require_subcommand(1);
   auto alerts_file = std::make_shared<std::string>();
-  cmd->add_option("--alerts", *alerts_file, "alert settings (YAML); default: configs/alerts.yaml next to the config");
+  cmd->add_option("--alerts", *alerts_file, "alert settings (YAML); default: alerts.yaml in processor.rules_dir (configs/)");
 
   // backtest
   {

@@ -126,8 +126,7 @@ Status run_demo(const Config& c, bool start_services) {
   const auto scenario = web.scenario();
   step(8, kSteps, "alerts: replaying the sandbox timeline hour by hour (" + format_iso8601(scenario.start).substr(0, 10) + " to " +
                       format_iso8601(scenario.end()).substr(0, 10) + ") through the detectors");
-  const alerts::AlertsConfig ac =
-      alerts::load_alerts_config(c.resolve("configs/alerts.yaml"), c.resolve(c.processor.rules_dir) / "issues.yaml");
+  const alerts::AlertsConfig ac = alerts::load_alerts_config(c);
   alerts::RunStats run;
   if (s = alerts::run_hours(c, ac, alerts::replay_hours(scenario.start, scenario.end()), true, run); !s) return s;
   std::vector<alerts::Alert> raised;
@@ -151,7 +150,9 @@ Status run_demo(const Config& c, bool start_services) {
   for (const auto& [unit, addresses] : ac.routing.recipients)
     for (const auto& a : addresses) unit_of[a] = unit;
   for (const auto& a : ac.routing.office) unit_of[a] = "政务公开办公室（全部预警）";
-  const auto inbox = c.resolve("var/mail/inbox");
+  // Where scripts/services.sh's mail sink writes: $YUQING_VAR/mail/inbox, else var/ of the project.
+  const char* var = std::getenv("YUQING_VAR");
+  const auto inbox = (var && *var ? std::filesystem::path(var) : c.resolve("var")) / "mail" / "inbox";
   for (const auto& [to, n] : mails_per_recipient(inbox))
     std::cout << "      " << (unit_of.count(to) ? unit_of[to] : std::string("?")) << " <" << to << ">: " << n << " e-mail(s)\n";
 

@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and friends exit 0; every other command-line error is bad usage: exit 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const ConfigError& e) {
     spdlog::error("configuration error: {}", e.what());
     return 2;

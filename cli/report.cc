@@ -80,9 +80,7 @@ int run_weekly(Context& ctx, const WeeklyArgs& a) {
   // Recipients first, so a bad mail setting fails before any work.
   std::vector<std::string> to = a.to;
   if (a.email && to.empty()) {
-    const alerts::AlertsConfig ac = alerts::load_alerts_config(
-        a.alerts_file.empty() ? c.resolve("configs/alerts.yaml") : std::filesystem::path(a.alerts_file),
-        c.resolve(c.processor.rules_dir) / "issues.yaml");
+    const alerts::AlertsConfig ac = alerts::load_alerts_config(c, a.alerts_file);
     to = ac.routing.office;
   }
   if (a.email && to.empty())

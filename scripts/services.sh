@@ -242,6 +242,8 @@ case $command in
     for name in "${names[@]}"; do "start_$name"; done
     ;;
   stop)
+    # The dashboard scripts/demo.sh leaves running goes first: it reads ClickHouse.
+    (($# > 0)) || stop_one dashboard
     # Stopped in reverse order of start: nothing loses its broker or database before its clients.
     for ((i = ${#names[@]} - 1; i >= 0; i--)); do stop_one "${names[i]}"; done
     ;;

@@ -79,9 +79,15 @@ TEST_F(Pipeline, DemoStoresOneDocumentPerServedPageAndIsIdempotent) {
   const size_t served = count_lines(truth);
   ASSERT_GE(served, 2000u) << "the default scenario serves at least 2,000 documents";
 
+  // The mail sink that scripts/services.sh started writes under the project's var/ (the test's
+  // config lives in a temporary home).
+  ::setenv("YUQING_VAR", (std::filesystem::current_path() / "var").c_str(), 0);
   const Outcome first = yuqing_cli("--config " + config_file_ + " demo --no-services");
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  EXPECT_NE(first.output.find("[7/7]"), std::string::npos) << first.output;
+  // It ends with what an analyst sees: alerts, the peak week's report as PDF, mails per department.
+  for (const char* expected : {"[10/10]", "运河街道 老旧小区与棚户区改造 声量异常上升", "weekly-2026-W43.pdf",
+                               "区住房城乡建设局 <zjj@taierzhuang.gov.example>"})
+    EXPECT_NE(first.output.find(expected), std::string::npos) << expected << "\n" << first.output;
   const Outcome count = yuqing_cli("--config " + config_file_ + " query count");
   ASSERT_EQ(count.exit_code, 0) << count.output;
   EXPECT_EQ(count.output, std::to_string(served) + "\n");
@@ -90,6 +96,7 @@ TEST_F(Pipeline, DemoStoresOneDocumentPerServedPageAndIsIdempotent) {
   ASSERT_EQ(second.exit_code, 0) << second.output;
   const Outcome recount = yuqing_cli("--config " + config_file_ + " query count");
   EXPECT_EQ(recount.output, std::to_string(served) + "\n") << "re-crawling the same pages must not add documents";
+  EXPECT_NE(second.output.find("(0 new in this run"), std::string::npos) << "replaying the same hours adds no alert\n" << second.output;
 }
 
 TEST_F(Pipeline, BadConfigIsAClearErrorWithExitCode2) {

@@ -20,6 +20,7 @@ Config isolated_config(const std::string& name) {
   c.sink.group = prefix + ".sink";
   c.clickhouse.database = prefix;
   c.sink.batch_ms = 200;
+  c.mail.outbox_dir = (std::filesystem::temp_directory_path() / (prefix + "_outbox")).string();  // its own mail
   return c;
 }
 
