@@ -38,7 +38,9 @@ void Engine::evaluate(const FactSet& facts, UnixSeconds now, std::vector<Alert>&
       std::string id;
       if (fresh) {
         alert = true;
-        id = make_alert_id(d->name(), f.key, f.concern_start);
+        // The concern's start to the hour: a source that keeps publish times to the minute (a
+        // crawled page) and one that keeps seconds (the generator) give the same id.
+        id = make_alert_id(d->name(), f.key, f.concern_start / kHour * kHour);
       } else if (int(f.alert.severity) > e.max_severity) {
         alert = true;
         id = make_alert_id(d->name(), f.key, now);

@@ -9,8 +9,9 @@
 //   when a detector's measure grows by routing.regrow_factor since its last alert, or when a finding
 //   is more severe than any before in the episode. A volume spike and a negative surge of the same
 //   issue x place are one concern, as are a watch term and a fast story of the same story.
-// - Ids: the first alert of an episode is make_alert_id(detector, key, concern start); a regrowth
-//   alert uses the hour it fired. Replaying the same hours over the same facts raises the same ids.
+// - Ids: the first alert of an episode is make_alert_id(detector, key, concern start to the hour); a
+//   regrowth alert uses the hour it fired. Replaying the same hours over the same facts raises the
+//   same ids.
 // - Routing: departments = AlertsConfig::units_for(issue, place) unless the detector named its
 //   unit (unanswered messages, slow replies).
 // - Closing: Detector::resolve() answers (an official clarification) close the open alerts of their
