@@ -1,9 +1,9 @@
 // The mail adapter against a real SMTP server: a private aiosmtpd sink (scripts/services.sh start
 // smtp with its own YUQING_VAR and port) writing a Maildir, read back with tests/integration/maildir.h.
 //
-// The fault test enqueues 40 e-mails x 3 recipients in waves while the real `yuqing mail flush`
-// process delivers them; the mailer is SIGKILLed mid-stream and restarted, and the sink is stopped
-// for 60 s mid-stream. Afterwards every (Message-ID, X-RcptTo) pair is in the Maildir exactly once,
+// The fault test enqueues 40 alerts x 3 recipients (one mail each, as alerts/notify.h makes them)
+// in waves while the real `yuqing mail flush` process delivers them; the mailer is SIGKILLed
+// mid-stream and restarted, and the sink is stopped for 60 s mid-stream. Afterwards every (Message-ID, X-RcptTo) pair is in the Maildir exactly once,
 // except a copy that was "in doubt" at a fault: stored by the sink while its outbox entry was still
 // pending (the SMTP window of outbox.h: the server stored it, the mailer never saw the 250). Such a
 // copy is necessarily sent again, so it must arrive exactly twice, and each fault may leave at most
@@ -23,6 +23,7 @@
 #include <set>
 #include <thread>
 
+#include "alerts/notify.h"
 #include "core/config.h"
 #include "mail/outbox.h"
 #include "mail/smtp.h"
@@ -310,20 +311,30 @@ TEST(MailSink, BurstSurvivesAKilledMailerAndTheSinkDownFor60s) {
   mail::Outbox box = mail::Outbox::from_config(config);
   const fs::path log = sink.home() / "mailer.log";
 
+  // A burst of alerts, each mailed the way `alert run` mails it: one e-mail per recipient with its
+  // own Message-ID (alerts/notify.h).
+  const alerts::AlertsConfig routing = alerts::load_alerts_config("configs/alerts.yaml", "configs/issues.yaml");
   std::set<std::pair<std::string, std::string>> expected;
   auto enqueue = [&](int from, int to) {
     for (int i = from; i < to; ++i) {
-      mail::Email e;
-      e.from = config.mail.from;
-      for (int r = 0; r < kRecipients; ++r) e.to.push_back("dept" + std::to_string(r) + "@district.gov.cn");
-      e.subject = "舆情预警 第" + std::to_string(i) + "号：运河街道加装电梯";
-      e.text = "第" + std::to_string(i) + "号预警\n";
-      e.html = "<p>第" + std::to_string(i) + "号预警</p>";
-      e.message_id = "burst-" + std::to_string(i) + "@yuqing";
-      int added = 0;
-      ASSERT_TRUE(box.enqueue(e, now_seconds(), &added));
-      ASSERT_EQ(added, kRecipients);
-      for (const auto& r : e.to) expected.insert({e.message_id, r});
+      alerts::Alert a;
+      a.id = alerts::make_alert_id("volume_spike", "老旧小区与棚户区改造|运河街道", 1792382400 + i * 3600);
+      a.detector = "volume_spike";
+      a.severity = alerts::Severity::major;
+      a.issue = "老旧小区与棚户区改造";
+      a.place = "运河街道";
+      a.departments = {"运河街道", "区住房城乡建设局"};
+      a.title = "第" + std::to_string(i) + "号：运河街道 老旧小区与棚户区改造 声量异常上升";
+      a.summary = "过去24小时新增 " + std::to_string(i + 3) + " 个相关话题";
+      a.fired_at = 1792382400 + i * 3600;
+      for (int r = 0; r < kRecipients; ++r) {
+        const std::string rcpt = "dept" + std::to_string(r) + "@district.gov.cn";
+        const mail::Email e = alerts::alert_email(routing, a, rcpt, config.mail.from);
+        int added = 0;
+        ASSERT_TRUE(box.enqueue(e, now_seconds(), &added));
+        ASSERT_EQ(added, 1);
+        expected.insert({mail::message_id_of(e), rcpt});
+      }
     }
   };
   // Copies the sink has stored whose entry is still pending: sent, but not known to be.
@@ -372,7 +383,7 @@ TEST(MailSink, BurstSurvivesAKilledMailerAndTheSinkDownFor60s) {
   for (const testing::MailMessage& m : testing::read_maildir(sink.maildir())) {
     ++copies[{m.message_id(), m.header("X-RcptTo")}];
     EXPECT_EQ(m.header("X-MailFrom"), "yuqing@localhost");
-    EXPECT_THAT(m.subject(), ::testing::StartsWith("舆情预警 第"));
+    EXPECT_THAT(m.subject(), ::testing::StartsWith("[舆情预警·较大] 第"));
   }
   int missing = 0, duplicated = 0, unexpected = 0;
   for (const auto& key : expected) {
