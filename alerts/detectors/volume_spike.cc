@@ -1,13 +1,13 @@
-// Volume spike: an issue in a place (and an issue over the whole district) brings far more
-// independent voices — distinct authors, at most `voices_per_thread` per thread, so one article's
-// comment section is not a crowd — than its seasonal expectation (alerts/seasonal.h), by a one-sided
-// negative-binomial test with minimum counts. A rise made of mostly positive documents (praise) is
-// not a concern and does not fire.
+// Volume spike: an issue in a place (and an issue over the whole district) gets far more new
+// threads — articles, posts, messages new to it — than its seasonal expectation (alerts/seasonal.h),
+// by a one-sided negative-binomial test, with minimum counts: threads, a ratio, and distinct authors
+// taking part (at most `voices_per_thread` per thread, so one comment section is not a crowd).
+// Threads, not documents, are tested because voices arrive in clumps: one article with forty
+// comments is one event. A rise made of mostly positive documents (praise) is not a concern.
 //
-// Severity: 重大 when observed >= 10, >= 10x expected, p < 1e-10 and at least 60 % negative;
+// Severity: 重大 when threads >= 6, >= 10x expected, p < 1e-10 and at least 60 % negative;
 // 较大 when p < 1e-6 or >= 5x expected; else 一般.
-#include <cmath>
-#include <map>
+#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
