@@ -2,8 +2,14 @@
 // `alert run --from --to` over the default scenario stored by `sandbox --store` raises exactly the
 // alerts of `alert backtest`, a second replay adds none, and the mails that reach the Maildir read
 // right — including one about a document with a hostile title.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <array>
 #include <cstdio>
@@ -146,6 +152,53 @@ TEST_F(AlertsOverStoredData, ReplayEqualsBacktestAndMailsReadRight) {
   // The surge reached the street's government, the housing bureau and the openness office.
   for (const char* to : {"yunhe@taierzhuang.gov.example", "zjj@taierzhuang.gov.example", "gongkai@taierzhuang.gov.example"})
     EXPECT_TRUE(recipients.count(to)) << to;
+}
+
+// `alert run` without --from/--to watches the present: each interval it evaluates the hours since
+// its last evaluation. A watch-list document published half an hour before the last full hour is
+// alerted by --once; the continuous runner stops cleanly on SIGTERM.
+TEST_F(AlertsOverStoredData, ContinuousRunAlertsThePresentAndStopsOnSigterm) {
+  run(yuqing_ + " migrate --no-kafka 2>/dev/null");
+  Document d;
+  d.id = make_document_id("http://127.0.0.1:18084/now", "");
+  d.kind = DocKind::post;
+  d.url = "http://127.0.0.1:18084/now";
+  d.site = "forum";
+  d.title = "泥沟镇一处民房塌陷";
+  d.text = "泥沟镇一处民房塌陷，暂无人员受伤。";
+  d.author = "路人乙";
+  d.published_at = now_seconds() / 3600 * 3600 - 1800;
+  d.fetched_at = *d.published_at;
+  Tags t;
+  t.places = {"泥沟镇"};
+  t.sentiment_label = "negative";
+  clickhouse::Client client(config_.clickhouse);
+  ASSERT_TRUE(client.execute("INSERT INTO documents FORMAT JSONEachRow", clickhouse::to_row({d, t, *d.published_at})).status);
+
+  run(yuqing_ + " alert" + alerts_ + " run --once --no-mail 2>/dev/null");
+  const auto stored = stored_ids();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_NE(run(yuqing_ + " alert" + alerts_ + " show " + *stored.begin() + " 2>/dev/null").find("塌陷"), std::string::npos);
+
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // the runner itself, not a shell, so that SIGTERM reaches it
+    const std::string alerts_file = fs::absolute("configs/alerts.yaml").string();
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(YUQING_BINARY, YUQING_BINARY, "-c", file_.c_str(), "alert", "--alerts", alerts_file.c_str(), "run", "--no-mail", nullptr);
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // started, evaluated, waiting for the next interval
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (::waitpid(pid, &status, WNOHANG) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(WIFEXITED(status)) << "the runner did not stop within 10 s of SIGTERM";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(stored_ids(), stored) << "the continuous run evaluated the same hour again and added nothing";
 }
 
 }  // namespace
