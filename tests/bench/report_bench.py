@@ -11,26 +11,14 @@ Markdown (the queries and rendering) and once more with the PDF; the whole proce
 usage: tests/bench/report_bench.py BUILD_DIR [--documents N]   (default 10,000,000)
 """
 import argparse
-import base64
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CH_URL = os.environ.get("YUQING_CLICKHOUSE_URL", "http://127.0.0.1:18123")
-PASSWORD = os.environ.get("YUQING_CLICKHOUSE_PASSWORD") or open(os.path.join(ROOT, "var/secrets/clickhouse.password")).read().strip()
-
-
-def ch(sql, database="default"):
-    req = urllib.request.Request(f"{CH_URL}/?database={database}", data=sql.encode(), method="POST")
-    req.add_header("Authorization", "Basic " + base64.b64encode(f"yuqing:{PASSWORD}".encode()).decode())
-    with urllib.request.urlopen(req, timeout=3600) as r:
-        return r.read().decode().strip()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from synthetic import ch, drop, fill, private_database  # noqa: E402
 
 
 def main():
@@ -39,39 +27,10 @@ def main():
     ap.add_argument("--documents", type=int, default=10_000_000)
     a = ap.parse_args()
     yuqing = os.path.join(a.build, "bin", "yuqing")
-    db = f"bench_report_{os.getpid()}"
-    home = tempfile.mkdtemp(prefix=db)
-    os.makedirs(os.path.join(home, "configs"))
-    cfg = os.path.join(home, "configs", "pipeline.yaml")
-    with open(cfg, "w") as f:
-        f.write(f"clickhouse:\n  url: {CH_URL}\n  database: {db}\n  user: yuqing\n"
-                f"  password_file: {os.path.join(ROOT, 'var/secrets/clickhouse.password')}\n"
-                f"processor:\n  rules_dir: {os.path.join(ROOT, 'configs')}\n")
-    subprocess.run([yuqing, "--config", cfg, "migrate", "--no-kafka"], check=True, capture_output=True)
-    n, chunk = a.documents, 1_000_000
-    t = time.monotonic()
+    db, home, cfg = private_database(yuqing, "bench_report")
+    n = a.documents
     try:
-        for start in range(0, n, chunk):
-            ch(f"""INSERT INTO documents (id, kind, parent_id, url, site, title, text, event_time, fetched_at, processed_at,
-                       category_l1, issues, departments, sentiment_label, intent, places, keywords, content_hash, version)
-                   SELECT lower(hex(MD5(toString(number)))) AS id,
-                          ['post', 'message', 'reply'][if(number % 50 = 0, 2, if(number % 50 = 1, 3, 1))] AS kind,
-                          if(kind = 'reply', lower(hex(MD5(toString(number - 1)))), '') AS parent,
-                          concat('http://bench/', toString(number)),
-                          if(kind = 'post', concat('site', toString(number % 40)), 'message-board'), concat('标题', toString(number)),
-                          '小区加装电梯的进度怎么样了，业主们都很关心。',
-                          toDateTime(1792080000 + intDiv(number * 7776000, {n}) + if(kind = 'reply', 86400 * (number % 20), 0), 'UTC') AS t, t, t,
-                          ['城乡建设', '教育文体', '劳动和社会保障', '民政'][number % 4 + 1],
-                          [['老旧小区与棚户区改造', '教育', '就业创业', '养老服务', '社会救助', '保障性住房',
-                            '疫情防控', '减税降费', '房地产市场监管', '营商环境与政务服务'][number % 10 + 1]],
-                          ['区住房城乡建设局'],
-                          ['negative', 'neutral', 'neutral', 'positive'][number % 4 + 1],
-                          ['complaint', 'inquiry', 'suggestion', 'praise', 'news'][number % 5 + 1],
-                          [['运河街道', '邳庄镇', '张山子镇', '泥沟镇', '涧头集镇', '马兰屯镇'][intDiv(number, 7) % 6 + 1]],
-                          [concat('词', toString(number % 5000)), concat('词', toString(number % 97))],
-                          toString(number % 2000000), 1
-                   FROM numbers({start}, {min(chunk, n - start)})""", database=db)
-        load = time.monotonic() - t
+        load = fill(db, n)
         in_week = ch("SELECT uniqExact(id) FROM documents WHERE event_time >= toDateTime('2026-11-23 00:00:00', 'Asia/Shanghai') "
                      "AND event_time < toDateTime('2026-11-30 00:00:00', 'Asia/Shanghai')", database=db)
         print(f"{n:,} synthetic documents inserted in {load:.0f} s; {int(in_week):,} in 2026-W48")
@@ -93,7 +52,7 @@ def main():
         print(f"report weekly 2026-W48, HTML + Markdown: median {statistics.median(times):.1f} s, min {min(times):.1f} s (3 runs)")
         print(f"report weekly 2026-W48, HTML + PDF + Markdown: {with_pdf:.1f} s")
     finally:
-        ch(f"DROP DATABASE IF EXISTS {db}")
+        drop(db)
 
 
 if __name__ == "__main__":
