@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/json_rows.h"
+
 namespace yuqing::alerts {
 
 const char* const kLoadFactsSql =
@@ -22,39 +24,26 @@ Status load_facts(clickhouse::Client& client, UnixSeconds from, UnixSeconds to,
   sql.replace(sql.find("{to}"), 4, std::to_string(to));
   auto r = client.execute(sql + " FORMAT JSONEachRow");
   if (!r.status) return r.status;
-  size_t start = 0;
-  while (start < r.body.size()) {
-    size_t end = r.body.find('\n', start);
-    if (end == std::string::npos) end = r.body.size();
-    if (end > start) {
-      const auto row = nlohmann::json::parse(r.body.begin() + long(start), r.body.begin() + long(end), nullptr, false);
-      if (row.is_discarded()) return Status::fatal("alerts: unreadable document row from ClickHouse");
-      try {
-        Fact f;
-        f.id = row.at("id").get<std::string>();
-        f.kind = doc_kind_from_string(row.at("kind").get<std::string>()).value_or(DocKind::article);
-        f.parent_id = row.at("parent_id").get<std::string>();
-        f.site = row.at("site").get<std::string>();
-        f.author = row.at("author").get<std::string>();
-        f.story = row.at("story").get<std::string>();
-        f.time = row.at("t").get<int64_t>();
-        f.issues = row.at("issues").get<std::vector<std::string>>();
-        f.places = row.at("places").get<std::vector<std::string>>();
-        f.sentiment = row.at("sentiment_label").get<std::string>();
-        f.intent = row.at("intent").get<std::string>();
-        f.title = row.at("title").get<std::string>();
-        f.url = row.at("url").get<std::string>();
-        f.text = utf8_prefix(row.at("text_prefix").get<std::string>(), kFactTextChars);
-        f.keywords = row.at("keywords").get<std::vector<std::string>>();
-        f.official = std::find(official_sites.begin(), official_sites.end(), f.site) != official_sites.end();
-        out.push_back(std::move(f));
-      } catch (const nlohmann::json::exception& e) {
-        return Status::fatal(std::string("alerts: unexpected document row from ClickHouse: ") + e.what());
-      }
-    }
-    start = end + 1;
-  }
-  return Status::ok();
+  return for_each_json_row(r.body, "document", [&](const nlohmann::json& row) {
+    Fact f;
+    f.id = row.at("id").get<std::string>();
+    f.kind = doc_kind_from_string(row.at("kind").get<std::string>()).value_or(DocKind::article);
+    f.parent_id = row.at("parent_id").get<std::string>();
+    f.site = row.at("site").get<std::string>();
+    f.author = row.at("author").get<std::string>();
+    f.story = row.at("story").get<std::string>();
+    f.time = row.at("t").get<int64_t>();
+    f.issues = row.at("issues").get<std::vector<std::string>>();
+    f.places = row.at("places").get<std::vector<std::string>>();
+    f.sentiment = row.at("sentiment_label").get<std::string>();
+    f.intent = row.at("intent").get<std::string>();
+    f.title = row.at("title").get<std::string>();
+    f.url = row.at("url").get<std::string>();
+    f.text = utf8_prefix(row.at("text_prefix").get<std::string>(), kFactTextChars);
+    f.keywords = row.at("keywords").get<std::vector<std::string>>();
+    f.official = std::find(official_sites.begin(), official_sites.end(), f.site) != official_sites.end();
+    out.push_back(std::move(f));
+  });
 }
 
 }  // namespace yuqing::alerts

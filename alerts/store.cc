@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/json_rows.h"
+
 namespace yuqing::alerts {
 
 namespace {
@@ -108,22 +110,7 @@ Status select(clickhouse::Client& client, const std::string& where, const std::s
                           tail + " FORMAT JSONEachRow";
   auto r = client.execute(sql);
   if (!r.status) return r.status;
-  size_t start = 0;
-  while (start < r.body.size()) {
-    size_t end = r.body.find('\n', start);
-    if (end == std::string::npos) end = r.body.size();
-    if (end > start) {
-      const json row = json::parse(r.body.substr(start, end - start), nullptr, false);
-      if (row.is_discarded()) return Status::fatal("alerts: unreadable row from ClickHouse");
-      try {
-        out.push_back(from_row(row));
-      } catch (const json::exception& e) {
-        return Status::fatal(std::string("alerts: unexpected row from ClickHouse: ") + e.what());
-      }
-    }
-    start = end + 1;
-  }
-  return Status::ok();
+  return for_each_json_row(r.body, "alert", [&](const json& row) { out.push_back(from_row(row)); });
 }
 
 Status insert(clickhouse::Client& client, const Alert& a) {
