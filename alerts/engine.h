@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "alerts/alert.h"
+#include "core/alert.h"
 #include "alerts/config.h"
 #include "alerts/facts.h"
 

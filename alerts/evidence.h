@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "alerts/alert.h"
+#include "core/alert.h"
 #include "alerts/facts.h"
 
 namespace yuqing::alerts {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "alerts/alert.h"
+#include "core/alert.h"
 #include "alerts/config.h"
 #include "mail/message.h"
 

@@ -5,7 +5,7 @@
 #include "alerts/engine.h"
 #include "alerts/notify.h"
 #include "alerts/source.h"
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "core/shutdown.h"
 #include "mail/outbox.h"
 

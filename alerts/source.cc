@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alerts/json_rows.h"
+#include "storage/clickhouse/json_rows.h"
 
 namespace yuqing::alerts {
 
@@ -24,7 +24,7 @@ Status load_facts(clickhouse::Client& client, UnixSeconds from, UnixSeconds to,
   sql.replace(sql.find("{to}"), 4, std::to_string(to));
   auto r = client.execute(sql + " FORMAT JSONEachRow");
   if (!r.status) return r.status;
-  return for_each_json_row(r.body, "document", [&](const nlohmann::json& row) {
+  return clickhouse::for_each_json_row(r.body, "document", [&](const nlohmann::json& row) {
     Fact f;
     f.id = row.at("id").get<std::string>();
     f.kind = doc_kind_from_string(row.at("kind").get<std::string>()).value_or(DocKind::article);

@@ -8,7 +8,7 @@
 #include "alerts/engine.h"
 #include "alerts/evidence.h"
 #include "alerts/runner.h"
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "cli/command.h"
 #include "core/shutdown.h"
 

@@ -7,7 +7,7 @@
 #include "crawlers/crawler.h"
 #include "crawlers/metrics_server.h"
 #include "storage/clickhouse/client.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 
 namespace yuqing::cli {
 

@@ -6,14 +6,14 @@
 
 #include "alerts/engine.h"
 #include "alerts/runner.h"
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "cli/command.h"
 #include "crawlers/crawler.h"
 #include "processors/processor.h"
 #include "sandbox/server.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/clickhouse/sink.h"
-#include "storage/kafka/kafka.h"
+#include "storage/sink.h"
+#include "stream/kafka.h"
 #include "storage/queries/queries.h"
 
 namespace yuqing::cli {

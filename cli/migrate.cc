@@ -2,7 +2,7 @@
 
 #include "cli/command.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 
 namespace yuqing::cli {
 

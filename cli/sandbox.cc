@@ -8,7 +8,7 @@
 #include "sandbox/server.h"
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 
 namespace yuqing::cli {
 

@@ -1,7 +1,7 @@
 #include <unistd.h>
 
 #include "cli/command.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 
 namespace yuqing::cli {
 

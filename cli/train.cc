@@ -2,9 +2,9 @@
 
 #include "cli/command.h"
 #include "processors/analyzer.h"
-#include "processors/normalize.h"
-#include "processors/segment.h"
-#include "processors/train.h"
+#include "processors/text/normalize.h"
+#include "processors/text/segment.h"
+#include "processors/training/train.h"
 
 namespace yuqing::cli {
 

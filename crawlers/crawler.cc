@@ -23,7 +23,7 @@
 #include "crawlers/html.h"
 #include "crawlers/politeness.h"
 #include "crawlers/url.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 
 namespace yuqing::crawlers {
 namespace {

@@ -4,15 +4,15 @@
 
 #include "core/hash.h"
 #include "core/yaml_reader.h"
-#include "processors/category.h"
-#include "processors/intent.h"
-#include "processors/issues.h"
-#include "processors/keywords.h"
-#include "processors/normalize.h"
-#include "processors/places.h"
-#include "processors/segment.h"
-#include "processors/sentiment.h"
-#include "processors/stories.h"
+#include "processors/taggers/category.h"
+#include "processors/taggers/intent.h"
+#include "processors/taggers/issues.h"
+#include "processors/taggers/keywords.h"
+#include "processors/text/normalize.h"
+#include "processors/taggers/places.h"
+#include "processors/text/segment.h"
+#include "processors/taggers/sentiment.h"
+#include "processors/taggers/stories.h"
 
 namespace yuqing::processors {
 namespace {

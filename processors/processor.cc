@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "core/shutdown.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 
 namespace yuqing::processors {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "core/time.h"
 #include "storage/queries/queries.h"
 #include "storage/queries/weekly.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "core/time.h"
 
 namespace yuqing::server {

@@ -25,7 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alerts/alert.h"
+#include "core/alert.h"
 #include "alerts/config.h"
 #include "alerts/facts.h"
 #include "core/config.h"

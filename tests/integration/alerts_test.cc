@@ -21,7 +21,7 @@
 
 #include "core/document.h"
 #include "storage/clickhouse/client.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 #include "tests/integration/maildir.h"
 #include "tests/integration/support.h"
 

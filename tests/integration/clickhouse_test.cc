@@ -3,8 +3,8 @@
 
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/clickhouse/sink.h"
-#include "storage/kafka/kafka.h"
+#include "storage/sink.h"
+#include "stream/kafka.h"
 #include "tests/integration/support.h"
 
 namespace yuqing::clickhouse {

@@ -35,7 +35,7 @@
 #include "sandbox/web.h"
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 #include "tests/integration/support.h"
 
 namespace yuqing {

@@ -25,7 +25,7 @@
 #include "core/document.h"
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 #include "tests/integration/support.h"
 
 namespace yuqing {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "storage/kafka/kafka.h"
+#include "stream/kafka.h"
 #include "tests/integration/support.h"
 
 namespace yuqing::kafka {

@@ -6,7 +6,7 @@
 
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 #include "storage/queries/queries.h"
 #include "tests/integration/support.h"
 

@@ -15,7 +15,7 @@
 
 #include "core/document.h"
 #include "storage/clickhouse/client.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 #include "storage/queries/queries.h"
 #include "tests/integration/support.h"
 

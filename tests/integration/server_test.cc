@@ -14,7 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "alerts/store.h"
+#include "storage/alerts/store.h"
 #include "server/api.h"
 #include "server/server.h"
 #include "storage/clickhouse/client.h"

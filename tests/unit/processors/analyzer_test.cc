@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "processors/keywords.h"
-#include "processors/normalize.h"
-#include "processors/segment.h"
+#include "processors/taggers/keywords.h"
+#include "processors/text/normalize.h"
+#include "processors/text/segment.h"
 
 namespace yuqing::processors {
 namespace {

@@ -1,6 +1,6 @@
 // Category on realistic citizen messages for all 15 level-1 classes (tests/fixtures/processors/
 // category.tsv), and the configured names against the standard classification in the shared data.
-#include "processors/category.h"
+#include "processors/taggers/category.h"
 
 #include <gtest/gtest.h>
 

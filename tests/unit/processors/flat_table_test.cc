@@ -1,4 +1,4 @@
-#include "processors/flat_table.h"
+#include "processors/text/flat_table.h"
 
 #include <gtest/gtest.h>
 

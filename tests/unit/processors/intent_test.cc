@@ -1,10 +1,10 @@
 // Intent, and which question marks ask a question (processors/intent.h).
-#include "processors/intent.h"
+#include "processors/taggers/intent.h"
 
 #include <gtest/gtest.h>
 
 #include "processors/analyzer.h"
-#include "processors/normalize.h"
+#include "processors/text/normalize.h"
 
 namespace yuqing::processors {
 namespace {

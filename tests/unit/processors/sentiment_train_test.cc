@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "core/gzip.h"
-#include "processors/sentiment_model.h"
-#include "processors/train.h"
+#include "processors/taggers/sentiment_model.h"
+#include "processors/training/train.h"
 
 namespace yuqing::processors {
 namespace {

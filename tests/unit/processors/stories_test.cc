@@ -1,9 +1,9 @@
-#include "processors/stories.h"
+#include "processors/taggers/stories.h"
 
 #include <gtest/gtest.h>
 
 #include "processors/analyzer.h"
-#include "processors/normalize.h"
+#include "processors/text/normalize.h"
 
 namespace yuqing::processors {
 namespace {

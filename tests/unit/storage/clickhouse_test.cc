@@ -6,7 +6,7 @@
 #include "core/gzip.h"
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/migrations.h"
-#include "storage/clickhouse/sink.h"
+#include "storage/sink.h"
 
 namespace yuqing::clickhouse {
 

@@ -1,0 +1,1 @@
+// Nothing: the layering test only configures this project.
