@@ -113,7 +113,7 @@ int send_test(const Config& c, const std::string& to, int wait_s) {
   mail::Outbox box = mail::Outbox::from_config(c);
   if (Status s = box.enqueue(e); !s) return report(s, "mail test");
   mail::Mailbox rcpt;
-  mail::parse_mailbox(to, rcpt);
+  if (Status s = mail::parse_mailbox(to, rcpt); !s) return report(s, "mail test");
   const std::string id = mail::message_id_of(e);
   spdlog::info("mail test: enqueued <{}> for {}; delivering through {}", id, rcpt.address, c.mail.url);
 

@@ -16,7 +16,7 @@
 
 namespace yuqing {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Kind { ok, invalid, retry_later, reject, fatal };
 
@@ -32,6 +32,9 @@ class Status {
   Kind kind() const { return kind_; }
   const std::string& message() const { return message_; }
   std::string to_string() const;
+  // Status is [[nodiscard]]: a dropped failure is a compile error. For the rare call whose failure
+  // is already handled or harmless, say so at the call with ignore() and a comment why.
+  void ignore() const {}
 
  private:
   Status(Kind k, std::string m) : kind_(k), message_(std::move(m)) {}

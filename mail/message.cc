@@ -320,7 +320,7 @@ Status validate_email(const Email& email) {
 
 std::string message_id_of(const Email& email) {
   Mailbox from;
-  parse_mailbox(email.from, from);
+  parse_mailbox(email.from, from).ignore();  // an unreadable From leaves the address empty: the id still works
   if (!email.message_id.empty()) return normalize_message_id(email.message_id, from.address);
   std::string seed = email.from + '\n' + email.subject + '\n' + email.text + '\n' + email.html;
   for (const auto& to : email.to) seed += '\n' + to;

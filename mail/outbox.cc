@@ -1,6 +1,7 @@
 #include "mail/outbox.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -184,7 +185,7 @@ Status Outbox::enqueue(const Email& email, UnixSeconds now, int* added) {
   if (added) *added = 0;
   if (Status s = validate_email(email); !s) return s;
   Mailbox from;
-  parse_mailbox(email.from, from);
+  parse_mailbox(email.from, from).ignore();  // validate_email accepted it above
   Email e = email;
   e.message_id = message_id_of(email);
   const std::string mime = render_mime(e, now);
@@ -197,7 +198,7 @@ Status Outbox::enqueue(const Email& email, UnixSeconds now, int* added) {
   }
   for (const std::string& to : email.to) {
     Mailbox rcpt;
-    parse_mailbox(to, rcpt);
+    parse_mailbox(to, rcpt).ignore();  // validate_email accepted it above
     OutboxEntry entry;
     entry.key = outbox_key(e.message_id, rcpt.address);
     const std::string name = entry.key + ".json";
@@ -251,14 +252,15 @@ Status Outbox::deliver(const Sender& send, UnixMillis now, int limit, DeliverSta
     if (fs::exists(delivered / name) || fs::exists(failed / name)) {
       std::error_code rec;
       fs::remove(d.path(), rec);
-      fsync_dir(pending);
+      fsync_dir(pending).ignore();  // if the removal is lost in a crash, the next pass removes it again
       continue;
     }
     OutboxEntry e;
     if (!read_entry(d.path(), e)) {
       // Cannot happen with atomic writes; if a file is damaged anyway, park it where an operator
       // sees it instead of failing every pass.
-      move_entry(pending, failed, d.path().stem().string());
+      if (Status s = move_entry(pending, failed, d.path().stem().string()); !s)
+        spdlog::warn("mail: cannot park damaged outbox entry {}: {}", d.path().string(), s.message());
       ++stats.rejected;
       continue;
     }
