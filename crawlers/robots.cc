@@ -39,8 +39,8 @@ bool is_unreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-// RFC 9309 §2.2.1: a product token is made of letters, '_' and '-'. Whatever follows it
-// ("/0.1 (+https://...)", "*", " Images") is not part of the name.
+// RFC 9309 §2.2.1: a product token is made of letters, '_' and '-'. On a user-agent line,
+// whatever follows it ("/2.0", "*", " Images") is not part of the name.
 std::string product_token(std::string_view s) {
   s = trim(s);
   std::string token;
@@ -49,6 +49,23 @@ std::string product_token(std::string_view s) {
     token += ascii_lower(c);
   }
   return token;
+}
+
+// The crawler's own token: its User-Agent up to the first '/', all of it a valid token, else "".
+std::string crawler_token(std::string_view user_agent) {
+  const auto name = trim(user_agent.substr(0, user_agent.find('/')));
+  for (const char c : name)
+    if (!is_alpha(c) && c != '-' && c != '_') return {};
+  std::string token(name.size(), '\0');
+  std::transform(name.begin(), name.end(), token.begin(), ascii_lower);
+  return token;
+}
+
+// "/a/index.html" -> "/a/$": the folder whose index page an allow rule names (Google-specific).
+std::optional<std::string> index_folder(std::string_view value) {
+  const auto slash = value.rfind('/');
+  if (slash == std::string_view::npos || !value.substr(slash + 1).starts_with("index.htm")) return std::nullopt;
+  return std::string(value.substr(0, slash + 1)) + "$";
 }
 
 enum class Side { pattern, path };
@@ -264,6 +281,10 @@ RobotsRules RobotsRules::parse(std::string_view robots_txt) {
         if (!line->value.empty()) {
           rules.groups_[*group].rules.push_back(
               {make_pattern(line->value), line->key == Key::allow});
+          if (line->key == Key::allow) {
+            if (const auto folder = index_folder(line->value))
+              rules.groups_[*group].rules.push_back({make_pattern(*folder), true});
+          }
         }
         break;
       case Key::crawl_delay:
@@ -288,7 +309,7 @@ RobotsRules RobotsRules::parse(std::string_view robots_txt) {
   while (pos < text.size()) {
     auto end = text.find_first_of(kLineEnds, pos);
     if (end == std::string_view::npos) end = text.size();
-    handle(text.substr(pos, end - pos));
+    handle(text.substr(pos, std::min(end - pos, kMaxLineBytes)));
     if (end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n') ++end;
     pos = end + 1;
   }
@@ -313,7 +334,7 @@ RobotsRules RobotsRules::disallow_all() {
 }
 
 const std::vector<std::size_t>& RobotsRules::groups_for(std::string_view user_agent) const {
-  if (const auto token = product_token(user_agent); !token.empty()) {
+  if (const auto token = crawler_token(user_agent); !token.empty()) {
     const auto it = groups_by_agent_.find(token);
     if (it != groups_by_agent_.end()) return it->second;
   }

@@ -13,7 +13,8 @@
 // - parse() accepts any bytes and does not throw (only allocation failure can escape). Lines
 //   it cannot read are skipped; everything it can read is used (§2.3.1.5). Only the first
 //   kMaxParseBytes are read (§2.5); a line cut by that limit is dropped whole, because a
-//   truncated pattern is a rule the site never wrote.
+//   truncated pattern is a rule the site never wrote. A single line is read up to
+//   kMaxLineBytes and the rest of it ignored, as google/robotstxt does (its line buffer).
 // - Immutable once built; all queries are const and safe to run concurrently from any thread.
 //   Copy and move freely.
 //
@@ -22,10 +23,12 @@
 //   the run of user-agent lines, so blank lines, comments, sitemap, crawl-delay and unknown
 //   lines between user-agent lines keep them in one group. Rules before the first user-agent
 //   line belong to no group and are ignored.
-// - Agents: the crawler's product token is the leading run of [A-Za-z_-] of the User-Agent
-//   string it sends ("yuqing/0.1 (+https://...)" -> "yuqing"); a user-agent line's token is
-//   read the same way ("yuqing/2.0", "yuqing*" and "yuqing extra words" all name "yuqing"),
-//   and "*" alone or followed by words names every crawler. Tokens compare case-insensitively
+// - Agents: the crawler's product token is its User-Agent string up to the first '/' (RFC 9110:
+//   product = token ["/" version]; "yuqing/0.1 (+https://...)" -> "yuqing"); if that holds anything
+//   but [A-Za-z_-] ("Foo Bar", "ツbot") it names no group and the "*" groups apply, as in the
+//   reference matcher. A user-agent line's token is its leading run of [A-Za-z_-] — Google reads a
+//   value up to its first space, so "yuqing/2.0", "yuqing*" and "yuqing extra words" all name
+//   "yuqing" — and "*" alone or followed by words names every crawler. Tokens compare case-insensitively
 //   and whole ("yuqingbot" and "yuqing-news" do not name "yuqing"). All groups naming the
 //   token are merged into one; only when none does are the "*" groups used, and those are
 //   never merged with a named group. No group at all means no rules: everything is allowed.
@@ -40,6 +43,12 @@
 //   a literal "*" and "$" in the URL (RFC 9309 §2.2.3).
 // - Precedence: the matching rule with the longest normalised pattern wins; on a tie allow
 //   wins. No matching rule means allowed. "/robots.txt" itself is always allowed.
+// - Index pages (Google): an allow rule whose last segment starts with "index.htm" also allows
+//   its folder itself ("allow: /a/index.html" allows "/a/", not "/a/x"): a site that lets its
+//   index page be read means the folder's default document.
+// - Where the reference matcher's tests and RFC 9309 differ, the RFC wins: its §2.2.2 table
+//   matches "%62%61%7A" in a rule to "baz" in a URL, and a raw non-ASCII URL is percent-encoded
+//   before comparison; google/robotstxt leaves both to its caller and answers "no match".
 // - Crawl-delay (non-standard) is read per group; for merged groups the largest value wins.
 #pragma once
 
@@ -57,6 +66,8 @@ class RobotsRules {
  public:
   // RFC 9309 §2.5 requires reading at least 500 KiB; we read exactly that much.
   static constexpr std::size_t kMaxParseBytes = 500 * 1024;
+  // google/robotstxt reads 2083 * 8 bytes of a line into a buffer ending in a NUL: 16,663 bytes.
+  static constexpr std::size_t kMaxLineBytes = 2083 * 8 - 1;
 
   static RobotsRules parse(std::string_view robots_txt);
   static RobotsRules allow_all();

@@ -322,6 +322,19 @@ TEST(RobotsRulesUserAgent, ExtraWordsOnTheLineAreIgnored) {
   EXPECT_FALSE(rules.allowed("Bar", "http://foo.bar/x/y"));
 }
 
+TEST(RobotsRulesUserAgent, CrawlerAgentIsItsNameUpToTheFirstSlash) {
+  // RFC 9110 §10.1.5: product = token ["/" product-version]. google/robotstxt's
+  // GoogleOnly_AcceptUserAgentUpToFirstSpace: the line "Foo Bar" names Foo, but a crawler calling
+  // itself "Foo Bar" is not a valid agent and gets the "*" group.
+  const std::string_view robots = "User-Agent: *\nDisallow: /\nUser-Agent: Foo Bar\nAllow: /x/\nDisallow: /\n";
+  struct Case {
+    const char* agent;
+    bool allowed;
+  } cases[] = {{"Foo", true}, {"foo/1.2 (+https://foo.example)", true}, {" Foo ", true},
+               {"Foo Bar", false}, {"Foo_Bar", false}, {"Foo*", false}};
+  for (const auto& c : cases) EXPECT_EQ(allowed(robots, "http://foo.bar/x/y", c.agent), c.allowed) << c.agent;
+}
+
 TEST(RobotsRulesUserAgent, TokensMustMatchWhole) {
   const auto rules = RobotsRules::parse(
       "user-agent: yuqingbot\ndisallow: /a\n"
@@ -627,7 +640,8 @@ TEST(RobotsRulesGooglePrecedence, AnchoredRootAllowOnlyCoversTheRoot) {
   EXPECT_FALSE(allowed(robots, "https://example.com/page.htm"));
 }
 
-// §2.2.2 percent-encoding.
+// §2.2.2 percent-encoding. Where google/robotstxt's ID_Encoding test differs — it leaves encoding
+// the URL to its caller and does not decode %62%61%7A — these follow the RFC's own table.
 
 TEST(RobotsRulesEncoding, NonAsciiPatternMatchesEncodedAndRawUrl) {
   const std::string_view robots = "User-agent: *\nDisallow: /\nAllow: /foo/bar/ツ\n";
@@ -676,6 +690,25 @@ TEST(RobotsRulesEncoding, ReservedCharactersAndTheirEncodingsStayDistinct) {
 TEST(RobotsRulesEncoding, SpacesAndControlCharactersCompareEncoded) {
   expect_pattern("/a b", {"/a%20b", "/a b"}, {"/a+b", "/ab"});
   expect_pattern("/tab%09", {"/tab\t"}, {"/tab"});
+}
+
+// Google-specific: an allowed index page stands for its folder.
+
+TEST(RobotsRulesGooglePaths, AllowedIndexPageAllowsItsFolder) {
+  // google/robotstxt GoogleOnly_IndexHTMLisDirectory.
+  const std::string_view robots = "User-Agent: *\nAllow: /allowed-slash/index.html\nDisallow: /\n";
+  struct Case {
+    const char* url;
+    bool allowed;
+  } cases[] = {{"http://foo.com/allowed-slash/", true},
+               {"http://foo.com/allowed-slash/index.html", true},
+               {"http://foo.com/allowed-slash/index.htm", false},
+               {"http://foo.com/allowed-slash/other.html", false},
+               {"http://foo.com/allowed-slash/x/", false},
+               {"http://foo.com/anyother-url", false}};
+  for (const auto& c : cases) EXPECT_EQ(allowed(robots, c.url, "foobot"), c.allowed) << c.url;
+  // Only an allow does this: a disallowed index page keeps the folder as it was.
+  EXPECT_TRUE(allowed("User-Agent: *\nDisallow: /d/index.html\n", "http://foo.com/d/", "foobot"));
 }
 
 // §2.2.3 special characters.
@@ -900,6 +933,20 @@ TEST(RobotsRulesLimits, IgnoresEverythingAfter500KiB) {
   EXPECT_FALSE(rules.allowed(kYuqing, "/a"));
   EXPECT_TRUE(rules.allowed(kYuqing, "/b"));
   EXPECT_TRUE(rules.sitemaps().empty());
+}
+
+TEST(RobotsRulesLimits, LongLinesAreReadUpTo16663Bytes) {
+  // google/robotstxt GoogleOnly_LineTooLong: a line is read into a 2083 * 8 byte buffer; what does
+  // not fit is ignored, so a rule cut there matches on its first 16,663 bytes.
+  const std::string filler(RobotsRules::kMaxLineBytes, 'a');
+  const std::string head = "disallow: /x/";
+  const std::string cut = filler.substr(0, RobotsRules::kMaxLineBytes - head.size());  // what is kept of the path
+  const auto rules = RobotsRules::parse("user-agent: FooBot\n" + head + cut + "/qux\nallow: /y\n");
+  EXPECT_TRUE(rules.allowed("FooBot", "http://foo.bar/fux"));
+  EXPECT_FALSE(rules.allowed("FooBot", "http://foo.bar/x/" + cut + "/fux"));  // the cut rule reaches it
+  EXPECT_FALSE(rules.allowed("FooBot", "http://foo.bar/x/" + cut));
+  EXPECT_TRUE(rules.allowed("FooBot", "http://foo.bar/x/" + cut.substr(1)));  // one byte short of the rule
+  EXPECT_TRUE(rules.allowed("FooBot", "http://foo.bar/y"));                   // the next line is read as usual
 }
 
 TEST(RobotsRulesLimits, LineCutByTheLimitIsDropped) {
