@@ -3,8 +3,6 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <map>
 #include <thread>
@@ -95,13 +93,6 @@ void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
 
 }  // namespace
 
-std::string dead_letter_record(const Message& m, const Status& why, std::string_view stage) {
-  const nlohmann::json j = {{"stage", stage},          {"error", why.to_string()}, {"topic", m.topic},
-                            {"partition", m.partition}, {"offset", m.offset},       {"key", m.key},
-                            {"value", m.value}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
   Status error;
   ConfPtr conf = make_conf(o, {}, error);
@@ -189,8 +180,12 @@ Status Producer::begin() {
   return s;
 }
 
-Status Producer::commit_with_offsets(const Consumer& consumer, const std::vector<Message>& consumed, int timeout_ms) {
+Status Producer::commit_with_offsets(const stream::Consumer& any_consumer, const std::vector<Message>& consumed,
+                                     int timeout_ms) {
   if (!in_transaction_) return Status::invalid("kafka: commit_with_offsets outside a transaction");
+  const auto* kafka_consumer = dynamic_cast<const Consumer*>(&any_consumer);
+  if (!kafka_consumer) return Status::invalid("kafka: commit_with_offsets needs the kafka::Consumer of the batch");
+  const Consumer& consumer = *kafka_consumer;
   rd_kafka_topic_partition_list_t* offsets = next_offsets(consumed);
   rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata(consumer.rk_);
   rd_kafka_error_t* e = rd_kafka_send_offsets_to_transaction(rk_, offsets, group, timeout_ms);

@@ -1,6 +1,6 @@
 // Kafka adapter: the only place that talks to librdkafka.
 //
-// Contract
+// Contract (Consumer and Producer implement stream/stream.h's interfaces for the stage loop)
 // - Producer is idempotent (enable.idempotence=true, hence acks=all). produce() only enqueues;
 //   a message counts as accepted when its delivery report says so. flush() blocks until every
 //   enqueued message has its report and returns the first failure since the previous flush, so a
@@ -33,52 +33,46 @@
 
 #include "core/config.h"
 #include "core/status.h"
+#include "stream/stream.h"
 
 struct rd_kafka_s;
 struct rd_kafka_message_s;
 
 namespace yuqing::kafka {
 
-struct Message {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t offset = 0;
-  std::string key;
-  std::string value;
-};
-
-// The dead-letter record for a message that a stage cannot use: the original key and value, where it
-// came from, which stage refused it and why. Value is the JSON to produce to the dead-letter topic.
-std::string dead_letter_record(const Message& message, const Status& why, std::string_view stage);
+using stream::dead_letter_record;
+using stream::Message;
 
 // Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
 Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
 
 class Consumer;
 
-class Producer {
+class Producer final : public stream::Producer {
  public:
   static std::unique_ptr<Producer> create(const KafkaOptions& options, const std::string& client_id, Status& error);
   // A producer whose messages commit atomically with a consumer's offsets; blocks until the
   // transaction coordinator registered `transactional_id` (and aborted a predecessor's transaction).
   static std::unique_ptr<Producer> create_transactional(const KafkaOptions& options, const std::string& transactional_id,
                                                         Status& error);
-  ~Producer();
+  ~Producer() override;
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
   // Enqueues one message; waits (serving delivery reports) while the local queue is full.
-  Status produce(const std::string& topic, std::string_view key, std::string_view value);
+  Status produce(const std::string& topic, std::string_view key, std::string_view value) override;
   // Blocks until every enqueued message is acknowledged or failed; see the contract above.
-  Status flush(int timeout_ms);
+  Status flush(int timeout_ms) override;
 
   // Transactions (create_transactional only). begin() is a no-op inside an open transaction.
   bool in_transaction() const { return in_transaction_; }
-  Status begin();
+  Status begin() override;
   // Commits the offsets after `consumed` (as Consumer::commit would) together with every message
   // produced since begin(). On failure the transaction is aborted: nothing of it is visible and the
-  // offsets stay where they were; retry_later means a new transaction may succeed.
-  Status commit_with_offsets(const Consumer& consumer, const std::vector<Message>& consumed, int timeout_ms);
+  // offsets stay where they were; retry_later means a new transaction may succeed. `consumer` must
+  // be a kafka::Consumer (its group metadata fences zombie members); anything else is invalid.
+  Status commit_with_offsets(const stream::Consumer& consumer, const std::vector<Message>& consumed,
+                             int timeout_ms) override;
 
   uint64_t delivered() const { return delivered_; }
   uint64_t failed() const { return failed_; }
@@ -94,19 +88,19 @@ class Producer {
   Status first_failure_;
 };
 
-class Consumer {
+class Consumer final : public stream::Consumer {
  public:
   static std::unique_ptr<Consumer> create(const KafkaOptions& options, const std::string& group,
                                           const std::vector<std::string>& topics, Status& error);
-  ~Consumer();
+  ~Consumer() override;
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
   // Up to `max` messages, waiting at most `timeout_ms` for the first one. A consumer error that is
   // not a message is returned through `error` (retry_later or fatal); the batch may still hold messages.
-  std::vector<Message> poll(size_t max, int timeout_ms, Status& error);
-  Status commit(const std::vector<Message>& batch);
-  bool at_end() const;
+  std::vector<Message> poll(size_t max, int timeout_ms, Status& error) override;
+  Status commit(const std::vector<Message>& batch) override;
+  bool at_end() const override;
 
  private:
   Consumer() = default;
