@@ -1,18 +1,45 @@
 #include "processors/processor.h"
 
-#include <spdlog/spdlog.h>
-
-#include <chrono>
-#include <thread>
-
-#include "core/shutdown.h"
 #include "stream/kafka.h"
 
 namespace yuqing::processors {
 namespace {
-using Clock = std::chrono::steady_clock;
 constexpr int kAckTimeoutMs = 30000;
 }  // namespace
+
+Status enrich(const Analyzer& analyzer, const stream::Message& m, std::vector<stream::Record>& out) {
+  EnrichedDocument e;
+  if (Status v = parse_document(m.value, e.doc); !v) return v;
+  e.tags = analyzer.analyze(e.doc);
+  e.processed_at = now_seconds();
+  out.push_back({e.doc.id, to_json(e)});
+  return Status::ok();
+}
+
+Status process_stage(stream::Consumer& consumer, stream::Producer& producer, const Config& config, const Analyzer& analyzer,
+               const ProcessRun& run, ProcessStats& stats) {
+  stream::StageOptions options;
+  options.stage = "process";
+  options.batch_rows = size_t(config.processor.batch_size);
+  options.batch_ms = 500;
+  options.drain = run.drain;
+  options.idle_exit_ms = run.idle_exit_ms;
+  // A flush reports retry_later only after waiting kAckTimeoutMs for Kafka: flush again at once.
+  options.retry_base_ms = 0;
+  options.ack_timeout_ms = kAckTimeoutMs;
+  options.dead_letter_topic = config.kafka.dead_letter_topic;
+  // Dead letters share the producer of the enriched records, so one flush acknowledges both.
+  stream::TopicWriter enriched(producer, config.kafka.enriched_topic, kAckTimeoutMs);
+  stream::StageStats loop;
+  const Status s = stream::run_stage(
+      consumer, enriched, producer,
+      [&analyzer](const stream::Message& m, std::vector<stream::Record>& out) { return enrich(analyzer, m, out); },
+      options, loop);
+  stats.consumed += loop.consumed;
+  stats.enriched += loop.written;
+  stats.dead_lettered += loop.dead_lettered;
+  return s;
+}
 
 Status run_processor(const Config& config, const Analyzer& analyzer, const ProcessRun& run, ProcessStats& stats) {
   Status s;
@@ -20,48 +47,7 @@ Status run_processor(const Config& config, const Analyzer& analyzer, const Proce
   if (!s) return s;
   auto producer = kafka::Producer::create(config.kafka, "yuqing-processor", s);
   if (!s) return s;
-
-  auto last_message = Clock::now();
-  while (!shutdown_requested()) {
-    Status poll_error;
-    auto batch = consumer->poll(size_t(config.processor.batch_size), 500, poll_error);
-    if (!poll_error) {
-      if (poll_error.kind() == Status::Kind::fatal) return poll_error;
-      spdlog::warn("process: {}", poll_error.to_string());
-    }
-    if (batch.empty()) {
-      if (run.drain && consumer->at_end()) break;
-      if (run.drain && run.idle_exit_ms > 0 && Clock::now() - last_message > std::chrono::milliseconds(run.idle_exit_ms))
-        break;
-      continue;
-    }
-    last_message = Clock::now();
-
-    for (const auto& m : batch) {
-      ++stats.consumed;
-      EnrichedDocument e;
-      if (Status v = parse_document(m.value, e.doc); !v) {
-        spdlog::warn("process: dead-lettering {}/{}@{}: {}", m.topic, m.partition, m.offset, v.to_string());
-        ++stats.dead_lettered;
-        if (Status p = producer->produce(config.kafka.dead_letter_topic, m.key, kafka::dead_letter_record(m, v, "process")); !p)
-          return p;
-        continue;
-      }
-      e.tags = analyzer.analyze(e.doc);
-      e.processed_at = now_seconds();
-      if (Status p = producer->produce(config.kafka.enriched_topic, e.doc.id, to_json(e)); !p) return p;
-      ++stats.enriched;
-    }
-    // Acknowledge on delivery: commit the input only once Kafka holds every output.
-    for (Status f = producer->flush(kAckTimeoutMs); !f; f = producer->flush(kAckTimeoutMs)) {
-      if (f.kind() != Status::Kind::retry_later) return f;
-      spdlog::warn("process: waiting for Kafka to acknowledge: {}", f.message());
-      if (shutdown_requested()) return f;
-    }
-    if (Status c = consumer->commit(batch); !c)
-      spdlog::warn("process: offset commit failed ({}); the batch may be processed again", c.to_string());
-  }
-  return Status::ok();
+  return process_stage(*consumer, *producer, config, analyzer, run, stats);
 }
 
 }  // namespace yuqing::processors

@@ -1,20 +1,26 @@
-// Processor stage: Kafka topic yuqing.raw -> Analyzer -> topic yuqing.enriched.
+// Processor stage: Kafka topic yuqing.raw -> Analyzer -> topic yuqing.enriched, on the stage loop
+// (stream/stage_loop.h), which owns batching, acknowledgement, retries and commits.
 //
 // Contract
-// - Consumes in batches; a batch's input offsets are committed only after every enriched (and
-//   dead-lettered) message of that batch was acknowledged by Kafka (producer flush), so a crash
-//   re-processes at most the batch in hand (at-least-once; ids make the replays harmless).
+// - Consumes in batches (up to processor.batch_size messages, gathered for at most 500 ms); a
+//   batch's input offsets are committed only after every enriched (and dead-lettered) message of
+//   that batch was acknowledged by Kafka (producer flush), so a crash re-processes at most the batch
+//   in hand (at-least-once; ids make the replays harmless).
 // - A message that is not a valid yuqing.raw/1 document goes to the dead-letter topic with the
 //   reason and is counted; it never blocks its partition.
-// - Kafka trouble while producing (retry_later) retries the flush; fatal errors stop the stage.
+// - Kafka trouble while producing (retry_later) retries the flush, at once (the flush itself waits
+//   30 s for acknowledgements); fatal errors stop the stage.
 // Messages keep their key (the document id), so all versions of a document share a partition.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
 #include "processors/analyzer.h"
+#include "stream/stage_loop.h"
+#include "stream/stream.h"
 
 namespace yuqing::processors {
 
@@ -29,6 +35,15 @@ struct ProcessRun {
   int idle_exit_ms = 0; // with drain: also stop after this long without messages (0 = wait)
 };
 
+// Creates the Kafka consumer (group processor.group) and producer, then runs process_stage().
 Status run_processor(const Config& config, const Analyzer& analyzer, const ProcessRun& run, ProcessStats& stats);
+
+// The stage on given clients: `producer` takes the enriched records and the dead letters.
+Status process_stage(stream::Consumer& consumer, stream::Producer& producer, const Config& config, const Analyzer& analyzer,
+               const ProcessRun& run, ProcessStats& stats);
+
+// The transform for one yuqing.raw message: a valid document becomes one enriched record keyed by
+// its id; otherwise the reason it is dead-lettered.
+Status enrich(const Analyzer& analyzer, const stream::Message& message, std::vector<stream::Record>& out);
 
 }  // namespace yuqing::processors
