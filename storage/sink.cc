@@ -1,180 +1,58 @@
 #include "storage/sink.h"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
-#include "core/shutdown.h"
 #include "storage/clickhouse/client.h"
 #include "stream/kafka.h"
 
 namespace yuqing::clickhouse {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr int kKafkaAckTimeoutMs = 60000;
 constexpr int kTransactionAttempts = 5;
 
-struct Row {
-  const kafka::Message* source;
-  std::string line;
-};
-
-// Sleeps in short steps so that a shutdown request is noticed promptly.
-void backoff_sleep(int ms) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until && !shutdown_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-}
-
-class SinkLoop {
+// The batch's rows into the documents table: one JSONEachRow insert; if ClickHouse rejects it as
+// unparseable, row by row, refusing the culprits. A retry_later resumes where it stopped, so a row
+// ClickHouse accepted is not inserted (or counted) twice by the retry.
+class InsertWriter final : public stream::Writer {
  public:
-  SinkLoop(const Config& c, SinkStats& stats) : config_(c), stats_(stats), client_(c.clickhouse) {}
+  explicit InsertWriter(const Insert& insert) : insert_(insert) {}
 
-  Status run(const SinkRun& run) {
-    Status s;
-    consumer_ = kafka::Consumer::create(config_.kafka, config_.sink.group, {config_.kafka.enriched_topic}, s);
-    if (!s) return s;
-    dead_letters_ = kafka::Producer::create_transactional(
-        config_.kafka, config_.sink.group + ".dead-letter." + run.instance, s);
-    if (!s) return s;
-    auto last_message = Clock::now();
-    while (!shutdown_requested()) {
-      std::vector<kafka::Message> batch = collect(s);
-      if (!s && s.kind() == Status::Kind::fatal) return s;
-      if (!s) spdlog::warn("sink: {}", s.to_string());
-      if (batch.empty()) {
-        if (run.drain && consumer_->at_end()) break;
-        if (run.drain && run.idle_exit_ms > 0 &&
-            Clock::now() - last_message > std::chrono::milliseconds(run.idle_exit_ms))
-          break;
+  Status send(const std::vector<stream::Record>& records) override {
+    records_ = &records;
+    body_.clear();
+    for (const auto& r : records) body_ += r.value;
+    one_by_one_ = false;
+    next_ = 0;
+    return Status::ok();
+  }
+
+  Status acknowledge(std::vector<stream::DeadLetter>& rejected) override {
+    if (records_->empty()) return Status::ok();
+    if (!one_by_one_) {
+      Status s = insert_(body_);
+      if (s.kind() != Status::Kind::reject) return s;
+      one_by_one_ = true;
+    }
+    for (; next_ < records_->size(); ++next_) {
+      const stream::Record& r = (*records_)[next_];
+      Status s = insert_(r.value);
+      if (s.kind() == Status::Kind::reject) {
+        rejected.push_back({r.source, s});
         continue;
       }
-      last_message = Clock::now();
-      if (Status st = write(batch); !st) return st;
+      if (!s) return s;
     }
     return Status::ok();
   }
 
  private:
-  // Gathers one batch: up to batch_rows messages or batch_bytes, waiting at most batch_ms.
-  std::vector<kafka::Message> collect(Status& error) {
-    std::vector<kafka::Message> batch;
-    size_t bytes = 0;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(config_.sink.batch_ms);
-    while (batch.size() < size_t(config_.sink.batch_rows) && bytes < size_t(config_.sink.batch_bytes)) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) break;
-      auto more = consumer_->poll(size_t(config_.sink.batch_rows) - batch.size(), int(left), error);
-      if (more.empty()) break;
-      for (auto& m : more) {
-        bytes += m.value.size();
-        batch.push_back(std::move(m));
-      }
-      if (!error) break;
-    }
-    return batch;
-  }
-
-  Status write(const std::vector<kafka::Message>& batch) {
-    stats_.consumed += batch.size();
-    std::vector<Row> rows;
-    for (const auto& m : batch) {
-      EnrichedDocument d;
-      if (Status s = parse_enriched(m.value, d); !s) {
-        if (Status dl = dead_letter(m, s); !dl) return dl;
-        continue;
-      }
-      rows.push_back({&m, to_row(d)});
-    }
-    if (Status s = insert_with_retry(rows); !s) return s;
-    if (!poison_.empty()) {
-      if (Status s = commit_with_dead_letters(batch); !s) return s;
-    } else if (Status s = consumer_->commit(batch); !s) {
-      // A failed commit (e.g. the partitions moved in a rebalance) only means these rows may be
-      // inserted again by the next owner, which the ReplacingMergeTree absorbs.
-      spdlog::warn("sink: offset commit failed ({}); rows are stored, continuing", s.to_string());
-    }
-    stats_.dead_lettered += poison_.size();
-    poison_.clear();
-    ++stats_.batches;
-    return Status::ok();
-  }
-
-  // Dead letters and offsets in one transaction; an aborted one is tried again from the start.
-  Status commit_with_dead_letters(const std::vector<kafka::Message>& batch) {
-    Status s;
-    for (int attempt = 1; attempt <= kTransactionAttempts; ++attempt) {
-      s = dead_letters_->begin();
-      for (const auto& [m, why] : poison_) {
-        if (!s) break;
-        s = dead_letters_->produce(config_.kafka.dead_letter_topic, m->key, kafka::dead_letter_record(*m, why, "sink"));
-      }
-      if (s) s = dead_letters_->commit_with_offsets(*consumer_, batch, kKafkaAckTimeoutMs);
-      if (s || s.kind() == Status::Kind::fatal) return s;
-      spdlog::warn("sink: dead-letter transaction failed (attempt {} of {}): {}", attempt, kTransactionAttempts, s.message());
-      backoff_sleep(500 * attempt);
-    }
-    return s;
-  }
-
-  // Dead letters are produced when the batch commits (commit_with_dead_letters).
-  Status dead_letter(const kafka::Message& m, const Status& why) {
-    spdlog::warn("sink: dead-lettering {}/{}@{}: {}", m.topic, m.partition, m.offset, why.to_string());
-    poison_.emplace_back(&m, why);
-    return Status::ok();
-  }
-
-  Status insert_with_retry(const std::vector<Row>& rows) {
-    if (rows.empty()) return Status::ok();
-    std::string body;
-    for (const auto& r : rows) body += r.line;
-    int delay = 200;
-    for (;;) {
-      Status s = insert(body);
-      if (s) {
-        stats_.inserted += rows.size();
-        return s;
-      }
-      if (s.kind() == Status::Kind::reject) return insert_one_by_one(rows);
-      if (s.kind() != Status::Kind::retry_later) return s;
-      if (shutdown_requested()) return Status::retry_later("shutdown while ClickHouse was unavailable: " + s.message());
-      ++stats_.retries;
-      spdlog::warn("sink: insert of {} rows failed, retrying in {} ms: {}", rows.size(), delay, s.message());
-      backoff_sleep(delay);
-      delay = std::min(delay * 2, config_.sink.max_retry_ms);
-    }
-  }
-
-  Status insert_one_by_one(const std::vector<Row>& rows) {
-    for (const auto& r : rows) {
-      Status s = insert(r.line);
-      if (s.kind() == Status::Kind::reject) {
-        if (Status dl = dead_letter(*r.source, s); !dl) return dl;
-        continue;
-      }
-      if (!s) {
-        if (Status again = insert_with_retry({r}); !again) return again;
-        continue;
-      }
-      ++stats_.inserted;
-    }
-    return Status::ok();
-  }
-
-  Status insert(const std::string& body) {
-    return client_.execute("INSERT INTO documents FORMAT JSONEachRow", body).status;
-  }
-
-  const Config& config_;
-  SinkStats& stats_;
-  Client client_;
-  std::unique_ptr<kafka::Consumer> consumer_;
-  std::unique_ptr<kafka::Producer> dead_letters_;
-  std::vector<std::pair<const kafka::Message*, Status>> poison_;  // of the batch being written
+  const Insert& insert_;
+  const std::vector<stream::Record>* records_ = nullptr;
+  std::string body_;
+  bool one_by_one_ = false;
+  size_t next_ = 0;  // the next row to insert alone
 };
 
 std::vector<std::string> all_departments(const Tags& t) {
@@ -224,9 +102,52 @@ std::string to_row(const EnrichedDocument& e) {
   return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+Status sink_stage(stream::Consumer& consumer, stream::Producer& dead_letters, const Insert& insert,
+                  const Config& config, const SinkRun& run, SinkStats& stats) {
+  stream::StageOptions options;
+  options.stage = "sink";
+  options.batch_rows = size_t(config.sink.batch_rows);
+  options.batch_bytes = size_t(config.sink.batch_bytes);
+  options.batch_ms = config.sink.batch_ms;
+  options.drain = run.drain;
+  options.idle_exit_ms = run.idle_exit_ms;
+  options.retry_base_ms = 200;
+  options.max_retry_ms = config.sink.max_retry_ms;
+  options.ack_timeout_ms = kKafkaAckTimeoutMs;
+  options.dead_letter_topic = config.kafka.dead_letter_topic;
+  options.transactional_dead_letters = true;
+  options.transaction_attempts = kTransactionAttempts;
+  InsertWriter documents(insert);
+  stream::StageStats loop;
+  const Status s = stream::run_stage(
+      consumer, documents, dead_letters,
+      [](const stream::Message& m, std::vector<stream::Record>& out) {
+        EnrichedDocument d;
+        if (Status v = parse_enriched(m.value, d); !v) return v;
+        out.push_back({m.key, to_row(d)});
+        return Status::ok();
+      },
+      options, loop);
+  stats.consumed += loop.consumed;
+  stats.inserted += loop.written;
+  stats.dead_lettered += loop.dead_lettered;
+  stats.batches += loop.batches;
+  stats.retries += loop.retries;
+  return s;
+}
+
 Status run_sink(const Config& config, const SinkRun& run, SinkStats& stats) {
-  SinkLoop loop(config, stats);
-  return loop.run(run);
+  Client client(config.clickhouse);
+  Status s;
+  auto consumer = kafka::Consumer::create(config.kafka, config.sink.group, {config.kafka.enriched_topic}, s);
+  if (!s) return s;
+  auto dead_letters =
+      kafka::Producer::create_transactional(config.kafka, config.sink.group + ".dead-letter." + run.instance, s);
+  if (!s) return s;
+  const Insert insert = [&client](const std::string& body) {
+    return client.execute("INSERT INTO documents FORMAT JSONEachRow", body).status;
+  };
+  return sink_stage(*consumer, *dead_letters, insert, config, run, stats);
 }
 
 }  // namespace yuqing::clickhouse
