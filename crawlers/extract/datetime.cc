@@ -8,8 +8,6 @@
 namespace yuqing::crawlers {
 namespace {
 
-constexpr int kChinaOffsetSeconds = 8 * 3600;
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -17,7 +15,9 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 // path, and std::regex is slow and recursive on long inputs.
 class Scanner {
  public:
-  Scanner(std::string_view s, size_t i) : s_(s), i_(i) {}
+  // `zone_seconds`: the UTC offset of a time written without one.
+  Scanner(std::string_view s, size_t i, int zone_seconds) : s_(s), i_(i), zone_(zone_seconds) {}
+  int zone() const { return zone_; }
   size_t pos() const { return i_; }
   void set(size_t i) { i_ = i; }
   bool done() const { return i_ >= s_.size(); }
@@ -83,18 +83,19 @@ class Scanner {
  private:
   std::string_view s_;
   size_t i_;
+  int zone_;
 };
 
 struct Clock {
   int hour = 0, minute = 0, second = 0;
-  std::optional<int> offset_seconds;  // from an explicit zone, else China time
+  std::optional<int> offset_seconds;  // from an explicit zone, else the scanner's
 };
 
-std::optional<UnixSeconds> to_unix(int year, int month, int day, const Clock& c) {
+std::optional<UnixSeconds> to_unix(int year, int month, int day, const Clock& c, int zone_seconds) {
   if (year < 1970 || year > 2099 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
   if (c.hour > 23 || c.minute > 59 || c.second > 60) return std::nullopt;
   return days_from_civil(year, unsigned(month), unsigned(day)) * 86400 + c.hour * 3600 + c.minute * 60 + c.second -
-         c.offset_seconds.value_or(kChinaOffsetSeconds);
+         c.offset_seconds.value_or(zone_seconds);
 }
 
 // Optional time after a date: [ |T] hh(:|：|时|点)mm[(:|：|分)ss][秒|分][.fff][Z|±hh[:]mm].
@@ -166,7 +167,7 @@ std::optional<UnixSeconds> numeric_date(Scanner& sc) {
   const size_t before_clock = sc.pos();
   const Clock clock = read_clock(sc);
   if (glued && sc.pos() == before_clock) return std::nullopt;  // "20220618" pieces, not a date and a clock
-  return to_unix(*year, *month, *day, clock);
+  return to_unix(*year, *month, *day, clock, sc.zone());
 }
 
 int month_from_name(std::string_view w) {
@@ -220,7 +221,7 @@ std::optional<UnixSeconds> english_month_first(Scanner& sc) {
   }
   const auto year = sc.number(4);
   if (!year) return std::nullopt;
-  return to_unix(*year, month, *day, Clock{});
+  return to_unix(*year, month, *day, Clock{}, sc.zone());
 }
 
 // "18 June 2022" at a digit.
@@ -235,20 +236,15 @@ std::optional<UnixSeconds> english_day_first(Scanner& sc) {
   sc.spaces();
   const auto year = sc.number(4);
   if (!year) return std::nullopt;
-  return to_unix(*year, month, *day, Clock{});
+  return to_unix(*year, month, *day, Clock{}, sc.zone());
 }
 
-void civil_from_unix(UnixSeconds t, int& year, int& month, int& day) {
-  // Howard Hinnant's civil_from_days, on China-local days.
-  const std::int64_t z = (t + kChinaOffsetSeconds) / 86400 - (t + kChinaOffsetSeconds < 0 ? 1 : 0) + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = int(doy - (153 * mp + 2) / 5 + 1);
-  month = int(mp < 10 ? mp + 3 : mp - 9);
-  year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
+// The date of `t` on the scanner's local days.
+void civil_from_unix(UnixSeconds t, int zone_seconds, int& year, int& month, int& day) {
+  const CivilDate c = civil_from_days(local_day(t, zone_seconds / 60));
+  year = c.year;
+  month = int(c.month);
+  day = int(c.day);
 }
 
 // "6月18日 10:30" or "06-18 10:30" (the latter only with a time: bare "06-18" is too often a
@@ -266,9 +262,9 @@ std::optional<UnixSeconds> yearless_date(Scanner& sc, UnixSeconds bound) {
   const Clock clock = read_clock(sc);
   if (sep != 1 && sc.pos() == before_clock) return std::nullopt;
   int year = 0, m = 0, d = 0;
-  civil_from_unix(bound, year, m, d);
-  auto t = to_unix(year, *month, *day, clock);
-  if (t && *t > bound + 86400) t = to_unix(year - 1, *month, *day, clock);
+  civil_from_unix(bound, sc.zone(), year, m, d);
+  auto t = to_unix(year, *month, *day, clock, sc.zone());
+  if (t && *t > bound + 86400) t = to_unix(year - 1, *month, *day, clock, sc.zone());
   return t;
 }
 
@@ -277,10 +273,10 @@ std::optional<UnixSeconds> relative_time(Scanner& sc, UnixSeconds now) {
   if (sc.eat("刚刚")) return now;
   if (const int which = sc.eat_any({"今天", "昨天", "前天"})) {
     int year = 0, month = 0, day = 0;
-    civil_from_unix(now, year, month, day);
+    civil_from_unix(now, sc.zone(), year, month, day);
     const size_t before_clock = sc.pos();
     const Clock clock = read_clock(sc);
-    const auto midnight = to_unix(year, month, day, Clock{});
+    const auto midnight = to_unix(year, month, day, Clock{}, sc.zone());
     if (!midnight) return std::nullopt;
     const UnixSeconds day_start = *midnight - (which - 1) * 86400;
     // Without a clock the day is all we know; its start is the honest lower bound.
@@ -307,11 +303,12 @@ std::optional<UnixSeconds> scan(std::string_view text, const DateReference& ref)
   const std::optional<UnixSeconds> now = ref.now;
   std::optional<UnixSeconds> bound = ref.latest ? ref.latest : now;
   if (ref.latest && now) bound = std::min(*ref.latest, *now);
+  const int zone = ref.offset_minutes * 60;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     const bool word_start = i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]));
     if (is_digit(c) && word_start) {
-      Scanner sc(text, i);
+      Scanner sc(text, i, zone);
       if (auto t = numeric_date(sc)) return t;
       sc.set(i);
       if (auto t = english_day_first(sc)) return t;
@@ -324,10 +321,10 @@ std::optional<UnixSeconds> scan(std::string_view text, const DateReference& ref)
         if (auto t = relative_time(sc, *now)) return t;
       }
     } else if (is_alpha(c) && word_start) {
-      Scanner sc(text, i);
+      Scanner sc(text, i, zone);
       if (auto t = english_month_first(sc)) return t;
     } else if (now && (c == '\xE5' || c == '\xE4' || c == '\xE6')) {  // lead bytes of 刚 今 昨 前
-      Scanner sc(text, i);
+      Scanner sc(text, i, zone);
       if (auto t = relative_time(sc, *now)) return t;
     }
   }
@@ -342,7 +339,7 @@ std::optional<UnixSeconds> find_datetime(std::string_view text, UnixSeconds now)
 
 std::optional<UnixSeconds> find_datetime(std::string_view text, const DateReference& ref) { return scan(text, ref); }
 
-std::optional<UnixSeconds> parse_datetime_value(std::string_view value) {
+std::optional<UnixSeconds> parse_datetime_value(std::string_view value, int offset_minutes) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\n' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\n' || value.back() == '\t')) value.remove_suffix(1);
   bool all_digits = !value.empty();
@@ -352,7 +349,7 @@ std::optional<UnixSeconds> parse_datetime_value(std::string_view value) {
     for (char c : value) t = t * 10 + (c - '0');
     return value.size() == 13 ? t / 1000 : t;
   }
-  return find_datetime(value);
+  return scan(value, DateReference{std::nullopt, std::nullopt, offset_minutes});
 }
 
 }  // namespace yuqing::crawlers

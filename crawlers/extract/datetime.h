@@ -1,8 +1,10 @@
 // Publish times as news pages write them, in Chinese and in ISO/English forms.
 //
 // Contract: pure functions over UTF-8 text; never throw; nullopt when nothing valid is found.
-// A time without an offset is China Standard Time (UTC+8): the monitored sites are Chinese and
-// write local time. An explicit offset ("Z", "+08:00", "-0500") is obeyed.
+// A time without an offset is at DateReference::offset_minutes, by default the district's local
+// time (core/time.h local_offset_minutes(), pipeline.yaml time.utc_offset_minutes; China Standard
+// Time, UTC+8): the monitored sites write local time. An explicit offset ("Z", "+08:00", "-0500")
+// is obeyed.
 //
 // Forms recognised (spaces between parts are allowed, full-width colons too):
 //   absolute   2022年6月18日 10:30[:05]   2022-06-18T10:30:00+08:00   2022/6/18   2022.06.18 10:30
@@ -39,6 +41,8 @@ struct DateReference {
   // An upper bound for the publish time known from the page itself (its modification time):
   // yearless dates take the most recent year that is not after it (nor after `now`).
   std::optional<UnixSeconds> latest;
+  // The UTC offset assumed for a time written without one.
+  int offset_minutes = local_offset_minutes();
 };
 
 // The first date-time of any form above in `text`, each form resolved against what `ref` has
@@ -47,6 +51,6 @@ std::optional<UnixSeconds> find_datetime(std::string_view text, const DateRefere
 
 // A machine-readable value from a meta tag, JSON-LD or <time datetime>: ISO 8601 first (any
 // offset, "Z", date only), then the free-text forms above; also Unix seconds/milliseconds.
-std::optional<UnixSeconds> parse_datetime_value(std::string_view value);
+std::optional<UnixSeconds> parse_datetime_value(std::string_view value, int offset_minutes = local_offset_minutes());
 
 }  // namespace yuqing::crawlers
