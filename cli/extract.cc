@@ -4,8 +4,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "core/gzip.h"
 #include "cli/command.h"
@@ -26,8 +28,15 @@ struct ExtractArgs {
   std::string url;
   std::string charset;
   std::string fetched_at;
-  crawlers::ExtractRules rules;
+  // Field specs as a source's `fields:` spells them (crawlers/extract/fields.h), by YAML key.
+  std::map<std::string, std::string> fields;
 };
+
+std::optional<crawlers::FieldSpec> field_spec(const std::map<std::string, std::string>& fields, const std::string& key) {
+  auto it = fields.find(key);
+  if (it == fields.end() || it->second.empty()) return std::nullopt;
+  return crawlers::FieldSpec::parse(it->second);  // validated by the option's check
+}
 
 int run_extract(const ExtractArgs& args) {
   std::string raw;
@@ -50,7 +59,11 @@ int run_extract(const ExtractArgs& args) {
     raw = std::move(*plain);
   }
   crawlers::ExtractOptions options;
-  options.rules = args.rules;
+  options.fields.title = field_spec(args.fields, "title");
+  options.fields.text = field_spec(args.fields, "text");
+  options.fields.published_at = field_spec(args.fields, "published_at");
+  options.fields.author = field_spec(args.fields, "author");
+  options.fields.source_name = field_spec(args.fields, "source_name");
   if (!args.fetched_at.empty()) {
     options.fetched_at = parse_iso8601(args.fetched_at);
     if (!options.fetched_at) {
@@ -91,9 +104,22 @@ void add_extract_command(CLI::App& app, Context& ctx) {
       });
   cmd->add_option("--fetched-at", args->fetched_at,
                   "fetch time (ISO 8601) that relative times such as 3小时前 count back from; without it they are ignored");
-  cmd->add_option("--title-selector", args->rules.title_selector, "per-site rule overriding the title (CSS subset)");
-  cmd->add_option("--body-selector", args->rules.body_selector, "per-site rule overriding the body (CSS subset)");
-  cmd->add_option("--time-selector", args->rules.time_selector, "per-site rule overriding the publish time (CSS subset)");
+  // The per-site field specs of configs/sources.yaml, so a page can be checked with the rules the
+  // crawler would apply: --title-selector h1.title is `fields: {title: h1.title}`.
+  const auto valid_spec = [](const std::string& spec) {
+    std::string error;
+    return crawlers::FieldSpec::parse(spec, &error) ? std::string() : "bad field spec '" + spec + "': " + error;
+  };
+  for (const auto& [flag, key, what] : {std::tuple{"--title-selector", "title", "the title"},
+                                        std::tuple{"--body-selector", "text", "the main text"},
+                                        std::tuple{"--time-selector", "published_at", "the publish time"},
+                                        std::tuple{"--author-selector", "author", "the author"},
+                                        std::tuple{"--source-selector", "source_name", "the source (来源)"}}) {
+    cmd->add_option(flag, args->fields[key],
+                    std::string("field spec overriding ") + what + ", as a source's fields." + key +
+                        " in sources.yaml: selector (visible text of the first match) or selector@attr")
+        ->check(valid_spec);
+  }
   cmd->callback([&ctx, args] { ctx.exit_code = run_extract(*args); });
 }
 

@@ -17,7 +17,6 @@
 #include "crawlers/charset.h"
 #include "crawlers/discover.h"
 #include "crawlers/extract/article.h"
-#include "crawlers/extract/datetime.h"
 #include "crawlers/fetcher.h"
 #include "crawlers/frontier.h"
 #include "crawlers/html.h"
@@ -34,24 +33,6 @@ constexpr uint64_t kProgressEvery = 200;
 
 double wall_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// "留言人：网友a1" -> "网友a1": site templates put a label before names and units.
-std::string strip_label(std::string s) {
-  for (std::string_view colon : {"：", ":"}) {
-    const size_t p = s.find(colon);
-    if (p != std::string::npos && p <= 18 && s.find_first_of("0123456789") > p) {
-      s.erase(0, p + colon.size());
-      break;
-    }
-  }
-  s.erase(0, s.find_first_not_of(" \t"));
-  return s;
-}
-
-std::optional<UnixSeconds> read_time(const std::string& text, double now) {
-  if (auto t = parse_datetime_value(text)) return t;
-  return find_datetime(text, UnixSeconds(now));
 }
 
 std::string set_query_param(const std::string& url, const std::string& name, const std::string& value) {
@@ -466,6 +447,7 @@ class CrawlRun {
   void produce_document(const Source& source, Frontier& frontier, UrlState& st, const HtmlDocument& page,
                         const std::string& charset, double now) {
     ExtractOptions eo;
+    eo.fields = source.fields;
     eo.fetched_at = UnixSeconds(now);
     eo.find_comments = false;
     const ExtractedArticle a = extract_article(page, st.url, eo);
@@ -480,7 +462,6 @@ class CrawlRun {
     d.source_name = a.source_name;
     d.published_at = a.published_at;
     d.charset = charset;
-    apply_fields(source.fields, page.root(), {}, d, now);
     produce(source, d);
     for (const auto& set : source.items) {
       if (set.on_documents) {
@@ -514,22 +495,6 @@ class CrawlRun {
     }
   }
 
-  void apply_fields(const Fields& f, const GumboNode* scope, const std::vector<Selector>& drop, Document& d, double now) {
-    auto take = [&](const std::optional<FieldSpec>& spec, std::string& out, bool label) {
-      if (!spec) return;
-      std::string v = spec->extract(scope, drop);
-      if (label) v = strip_label(v);
-      if (!v.empty()) out = std::move(v);
-    };
-    take(f.title, d.title, false);
-    take(f.text, d.text, false);
-    take(f.author, d.author, true);
-    take(f.source_name, d.source_name, true);
-    if (f.published_at) {
-      if (auto t = read_time(f.published_at->extract(scope), now)) d.published_at = t;
-    }
-  }
-
   void produce_items(const Source& source, Frontier& frontier, const ItemSet& set, UrlState& st, const HtmlDocument& page,
                      const std::string& charset, double now) {
     const auto elements = set.item.select_all(page.root());
@@ -544,8 +509,14 @@ class CrawlRun {
       d.url = st.url;
       d.site = source.name;
       d.charset = charset;
-      apply_fields(set.fields, elements[i], set.drop, d, now);
-      if (d.text.empty()) continue;  // e.g. "暂未答复" placeholders
+      ExtractedFields v;
+      apply_fields(set.fields, elements[i], set.drop, UnixSeconds(now), v);
+      if (v.text.empty()) continue;  // e.g. "暂未答复" placeholders
+      d.title = std::move(v.title);
+      d.text = std::move(v.text);
+      d.author = std::move(v.author);
+      d.source_name = std::move(v.source_name);
+      d.published_at = v.published_at;
       const std::string key_value = set.key_field ? set.key_field->extract(elements[i]) : std::string();
       d.id = make_document_id(st.url, format_item_key(set.key, key_value, i + 1));
       if (thread_start && first_id.empty()) {
@@ -601,7 +572,7 @@ class CrawlRun {
         else if (field == "text") d.text = v;
         else if (field == "author") d.author = v;
         else if (field == "source_name") d.source_name = v;
-        else if (field == "published_at") d.published_at = read_time(v, now);
+        else if (field == "published_at") d.published_at = read_field_time(v, UnixSeconds(now));
       }
       if (d.text.empty()) continue;
       d.id = make_document_id(thread, format_item_key(api.key, text_of(json_path(item, api.key_field)), ordinal));

@@ -125,48 +125,6 @@ CommentApi read_comment_api(YamlSection s) {
 
 }  // namespace
 
-std::optional<FieldSpec> FieldSpec::parse(std::string_view text, std::string* error) {
-  FieldSpec f;
-  std::string_view sel = text;
-  const size_t at = text.rfind('@');
-  if (at != std::string_view::npos && text.find(']', at) == std::string_view::npos) {
-    f.attribute_ = std::string(text.substr(at + 1));
-    std::transform(f.attribute_.begin(), f.attribute_.end(), f.attribute_.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    sel = text.substr(0, at);
-    if (f.attribute_.empty()) {
-      if (error) *error = "expected an attribute name after '@'";
-      return std::nullopt;
-    }
-  }
-  while (!sel.empty() && std::isspace(static_cast<unsigned char>(sel.back()))) sel.remove_suffix(1);
-  if (!sel.empty()) {
-    f.selector_ = Selector::parse(sel);
-    if (!f.selector_) {
-      if (error) *error = "bad or unsupported selector";
-      return std::nullopt;
-    }
-  }
-  return f;
-}
-
-std::string FieldSpec::extract(const GumboNode* scope, const std::vector<Selector>& drop) const {
-  const GumboNode* n = selector_ ? selector_->select_first(scope) : scope;
-  if (!n) return {};
-  if (!attribute_.empty()) return attribute(n, attribute_);
-  if (drop.empty()) return node_text(n);
-  return node_text(n, [&](const GumboNode* e) {
-    return std::any_of(drop.begin(), drop.end(), [&](const Selector& d) { return d.matches(e); });
-  });
-}
-
-std::vector<std::string> FieldSpec::extract_all(const GumboNode* scope) const {
-  if (!selector_) return {extract(scope)};
-  std::vector<std::string> out;
-  for (const GumboNode* n : selector_->select_all(scope)) out.push_back(attribute_.empty() ? node_text(n) : attribute(n, attribute_));
-  return out;
-}
-
 std::string format_item_key(const std::string& pattern, const std::string& key_value, size_t ordinal) {
   std::string digits;
   for (char c : key_value)

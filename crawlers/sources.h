@@ -12,8 +12,9 @@
 //       robots_sitemaps: true            # also read the sitemaps robots.txt names
 //       documents: ['/news/\d{4}-\d{2}/\d{2}/content_\d+\.htm$']  # pages that are one document
 //       kind: article                    # the documents' kind: article | message | post ...
-//       fields:                          # optional selectors; override generic extraction
-//         title: h1.title                #   (keys: title, text, published_at, author, source_name)
+//       fields:                          # optional field specs; override generic extraction
+//         title: h1.title                #   (keys: title, text, published_at, author, source_name;
+//                                        #   extract/fields.h says what a spec reads)
 //       items:                           # item sets: each item its own Document
 //         - name: comments
 //           kind: comment
@@ -57,29 +58,12 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/document.h"
+#include "crawlers/extract/fields.h"
 #include "crawlers/extract/selector.h"
 #include "crawlers/frontier.h"
 #include "crawlers/html.h"
 
 namespace yuqing::crawlers {
-
-// A selector plus what to take from the match: its visible text or an attribute.
-class FieldSpec {
- public:
-  static std::optional<FieldSpec> parse(std::string_view text, std::string* error = nullptr);
-  // The value within `scope` ("" when nothing matches). `drop` elements are left out of text.
-  std::string extract(const GumboNode* scope, const std::vector<Selector>& drop = {}) const;
-  std::vector<std::string> extract_all(const GumboNode* scope) const;
-  bool empty() const { return !selector_ && attribute_.empty(); }
-
- private:
-  std::optional<Selector> selector_;  // nullopt: the scope itself
-  std::string attribute_;             // "" = visible text
-};
-
-struct Fields {
-  std::optional<FieldSpec> title, text, published_at, author, source_name;
-};
 
 // Item keys: "comment:{}" with {} = the digits of the key field (all of it when it has none),
 // {n} = the 1-based ordinal of the item on its page.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "crawlers/extract/datetime.h"
 #include "crawlers/extract/selector.h"
 
 namespace yuqing::crawlers {
@@ -176,31 +177,63 @@ TEST(Extract, UnixSecondsInAScriptVariableCt) {
   EXPECT_EQ(extract_article(other, "http://x/").published_at, std::nullopt);
 }
 
-TEST(Extract, RulesOverrideTheGenericResult) {
+TEST(Extract, FieldSpecsOverrideTheGenericResult) {
   const HtmlDocument page(R"(<html><body><h1>通用标题</h1><div class="info">发布时间：2020-01-01 08:00</div>
     <div id="story"><p>这是一段足够长的正文内容，用来确认通用抽取会选中这里，而不是别的地方，真的很长很长。</p></div>
     <div class="editor-note"><p>规则指定的正文。</p><p>第二段。</p></div>
     <span class="t">六月十八日</span><time class="t" datetime="2022-06-18T10:30:00+08:00">今天</time>
+    <span class="who">作者：张三</span>
     </body></html>)");
+  auto spec = [](const char* text) {
+    auto f = FieldSpec::parse(text);
+    EXPECT_TRUE(f) << text;
+    return f;
+  };
   ExtractOptions o;
-  o.rules.title_selector = "div.editor-note p";
-  o.rules.body_selector = "div.editor-note > p";
-  o.rules.time_selector = "time.t";
+  o.fields.title = spec("div.editor-note p");
+  o.fields.text = spec("div.editor-note");
+  o.fields.published_at = spec("time.t@datetime");
+  o.fields.author = spec("span.who");
   const ExtractedArticle a = extract_article(page, "http://x/", o);
-  EXPECT_EQ(a.title, "规则指定的正文。");
+  EXPECT_EQ(a.title, "规则指定的正文。");  // the first match
   EXPECT_EQ(a.text, "规则指定的正文。\n第二段。");
   EXPECT_EQ(a.published_at, k20220618_1030);
-  // A rule that is unsupported, matches nothing or yields no value falls back to the generic result.
+  EXPECT_EQ(a.author, "张三");  // the label is not part of the name
+  // A spec that matches nothing or yields no time falls back to the generic result.
   const auto generic_time = find_datetime("2020-01-01 08:00");
-  for (const char* time_rule : {"span.t", "span.t + time", "div.missing"}) {
-    o.rules.time_selector = time_rule;
-    EXPECT_EQ(extract_article(page, "http://x/", o).published_at, generic_time) << time_rule;
+  for (const char* time_spec : {"span.t", "div.missing", "time.t@missing"}) {
+    o.fields.published_at = spec(time_spec);
+    EXPECT_EQ(extract_article(page, "http://x/", o).published_at, generic_time) << time_spec;
   }
-  o.rules = {};
-  o.rules.body_selector = "div.missing";
+  o.fields = {};
+  o.fields.text = spec("div.missing");
   const ExtractedArticle g = extract_article(page, "http://x/", o);
   EXPECT_TRUE(g.text.starts_with("这是一段足够长的正文")) << g.text;
   EXPECT_EQ(g.title, "通用标题");
+  // Relative times in a field count from the fetch time, and only with one.
+  o.fields = {};
+  o.fields.published_at = spec("time.t");
+  EXPECT_EQ(extract_article(page, "http://x/", o).published_at, generic_time);
+  o.fetched_at = k20220618_1030;
+  EXPECT_EQ(extract_article(page, "http://x/", o).published_at, find_datetime("今天", k20220618_1030));
+}
+
+TEST(ExtractFields, SpecsAreRefusedWhenRead) {
+  std::string error;
+  EXPECT_FALSE(FieldSpec::parse("span.t + time", &error));  // sibling combinators are not in the subset
+  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(FieldSpec::parse("a@", &error));
+  EXPECT_EQ(error, "expected an attribute name after '@'");
+  EXPECT_TRUE(FieldSpec::parse("@id"));
+  EXPECT_TRUE(FieldSpec::parse("a[href$='.html']@href"));
+}
+
+TEST(ExtractFields, TimesAreIsoOrUnixFirstThenFreeText) {
+  EXPECT_EQ(read_field_time("2022-06-18T10:30:00+08:00", std::nullopt), k20220618_1030);
+  EXPECT_EQ(read_field_time("1655519400", std::nullopt), k20220618_1030);
+  EXPECT_EQ(read_field_time("发表于 2022年6月18日 10:30", std::nullopt), k20220618_1030);
+  EXPECT_EQ(read_field_time("1小时前", std::nullopt), std::nullopt);
+  EXPECT_EQ(read_field_time("1小时前", k20220618_1030 + 3600), k20220618_1030);
 }
 
 // Data-driven: tests/fixtures/extract/NAME.html with NAME.json holding the expected fields
