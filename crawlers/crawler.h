@@ -28,14 +28,13 @@
 // Single-threaded: the crawl loop owns the frontier, politeness and fetcher.
 #pragma once
 
-#include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
+#include "crawlers/metrics.h"
 #include "crawlers/sources.h"
 
 namespace yuqing::kafka {
@@ -43,8 +42,6 @@ class Producer;
 }
 
 namespace yuqing::crawlers {
-
-struct CrawlStats;
 
 struct CrawlOptions {
   bool once = true;                // one pass over what is due, then return
@@ -60,32 +57,7 @@ struct CrawlOptions {
   double report_interval_s = 300;
 };
 
-// Crawl health of one source, for operators (metrics.prom and ClickHouse crawl_health).
-struct SourceHealth {
-  uint64_t fetched = 0;           // 2xx answers
-  uint64_t not_modified = 0;      // 304 answers
-  uint64_t documents = 0;         // documents produced (items included)
-  uint64_t dated = 0;             // of those, with a publish time found
-  uint64_t lists = 0;             // list, feed and sitemap pages read
-  uint64_t robots_disallowed = 0;
-  uint64_t retries = 0;           // transient failures that were retried
-  std::map<std::string, uint64_t> failed;  // by reason ("http 404", "timeout", "body too large"...)
-  double last_success = 0;        // Unix seconds of the last 2xx/304
-};
-
-struct CrawlStats {
-  uint64_t fetched = 0;     // transfers that returned 2xx
-  uint64_t not_modified = 0;
-  uint64_t documents = 0;   // documents produced to Kafka
-  uint64_t lists = 0;       // list pages read for links
-  std::map<std::string, uint64_t> failed;  // by reason, over all sources
-  std::map<std::string, SourceHealth> sources;
-};
-
 Status run_crawl(const Config& config, const std::vector<Source>& sources, kafka::Producer& producer, CrawlStats& stats,
                  const CrawlOptions& options = {});
-
-// Prometheus text exposition of the stats (yuqing_crawl_* metrics, label source).
-std::string prometheus_metrics(const CrawlStats& stats);
 
 }  // namespace yuqing::crawlers
