@@ -53,8 +53,12 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
       "Same scenario and seed, same bytes.");
   auto truth = std::make_shared<std::string>();
   cmd->add_option("--truth", *truth, "write the truth file (JSON lines) here");
+  auto documents = std::make_shared<std::string>();
+  cmd->add_option("--documents", *documents,
+                  "write the documents as a crawl delivers them (yuqing.raw/1 JSON lines, with context) here:\n"
+                  "input for `yuqing analyze`, to check the taggers against the truth without a crawl");
   auto no_serve = std::make_shared<bool>(false);
-  cmd->add_flag("--no-serve", *no_serve, "write the truth file and exit");
+  cmd->add_flag("--no-serve", *no_serve, "write the truth (and documents) file and exit");
   auto store = std::make_shared<bool>(false);
   cmd->add_flag("--store", *store,
                 "tag every document with the analyzer and store it in ClickHouse directly (no crawl, no Kafka;\n"
@@ -69,7 +73,7 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--speed", *speed,
                   "release the timeline gradually: one simulated week every N wall seconds (default 0: all at once)")
       ->check(CLI::NonNegativeNumber);
-  cmd->callback([&ctx, truth, no_serve, store, port, seed, scenario, speed] {
+  cmd->callback([&ctx, truth, documents, no_serve, store, port, seed, scenario, speed] {
     Config c = ctx.start("sandbox");
     if (*port) c.sandbox.port = *port;
     if (*seed >= 0) c.sandbox.seed = *seed;
@@ -84,6 +88,16 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
         return;
       }
       spdlog::info("sandbox: truth for {} documents written to {}", web.documents().size(), *truth);
+    }
+    if (!documents->empty()) {
+      std::ofstream out(*documents, std::ios::binary);
+      const auto docs = sandbox::crawled_documents(web, origins);
+      for (const auto& d : docs) out << to_json(d) << '\n';
+      if (!out) {
+        ctx.exit_code = report(Status::invalid("cannot write " + *documents), "sandbox");
+        return;
+      }
+      spdlog::info("sandbox: {} documents written to {}", docs.size(), *documents);
     }
     if (*store) {
       ctx.exit_code = report(store_documents(c, web, origins), "sandbox --store");

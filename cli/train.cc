@@ -66,6 +66,46 @@ void add_train_command(CLI::App& app, Context& ctx) {
     }
   });
 
+  auto category = cmd->add_subcommand(
+      "category",
+      "Train the category model (one-vs-rest NB-weighted logistic regression over character 1-3-grams, liblinear)\n"
+      "on the real citizen messages of topics/gov_messages (7 of the 15 level-1 classes), without the test split\n"
+      "(raw messages whose text hashes to 0 mod 5) or any copy of a test message in the segmented file; print the\n"
+      "model's per-class F1 and macro-F1 on the test split; write the model (processors/training/train.h,\n"
+      "processors/taggers/category_model.h). Deterministic.");
+  auto co = std::make_shared<processors::CategoryTrainOptions>();
+  auto c_out = std::make_shared<std::string>();
+  category->add_option("-o,--output", *c_out,
+                       "model file (relative to the project home); default models/category.tsv.gz, with --validate "
+                       "var/models/category-validation.tsv.gz");
+  category->add_flag("--validate", co->validate,
+                     "train without the validation slice (and the test split) and score the slice instead (for tuning)");
+  category->add_option("-C,--cost", co->c, "liblinear's C")->check(CLI::PositiveNumber)->capture_default_str();
+  category->add_option("--min-count", co->min_count, "drop character n-grams found in fewer training rows")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  category->add_option("--min-weight", co->min_weight, "leave n-grams whose |weight| is below this out of the model file")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  category->callback([&ctx, data, co, c_out] {
+    const Config& c = ctx.start("train");
+    co->data_dir = data_dir(c, *data);
+    co->output = c.resolve(co->validate && c_out->empty() ? "var/models/category-validation.tsv.gz"
+                                                          : c_out->empty() ? "models/category.tsv.gz" : *c_out);
+    const processors::Normalizer normalizer;
+    try {
+      const auto f = processors::train_category(*co, normalizer);
+      std::printf("%s: %zu messages, model alone (argmax over its classes)\n", co->validate ? "validation slice" : "test split", f.n);
+      std::printf("  %-16s %5s %6s %6s %6s\n", "level-1", "n", "P", "R", "F1");
+      for (const auto& [name, cf] : f.per_class)
+        std::printf("  %-16s %5zu %6.3f %6.3f %6.3f\n", name.c_str(), cf.n, cf.precision, cf.recall, cf.f1);
+      std::printf("  macro-F1 %.4f   accuracy %.4f\n", f.macro_f1, f.accuracy);
+      std::printf("model: %s\n", co->output.c_str());
+    } catch (const std::exception& e) {
+      ctx.exit_code = report(Status::fatal(e.what()), "train category");
+    }
+  });
+
   auto keywords = cmd->add_subcommand("keywords", "Build the TF-IDF background (document frequencies) for keywords.");
   auto k_out = std::make_shared<std::string>("models/keywords_idf.tsv");
   keywords->add_option("-o,--output", *k_out, "IDF table (relative to the project home)")->capture_default_str();

@@ -2,12 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <istream>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "processors/taggers/category_model.h"
 #include "processors/taggers/sentiment_model.h"
 #include "processors/text/utf8.h"
 
@@ -216,6 +220,235 @@ size_t train_keywords(const KeywordTrainOptions& o, const Normalizer& normalizer
     out << w << '\t' << idf << '\n';
   }
   return ranked.size();
+}
+
+// ---- category ------------------------------------------------------------------------------
+
+namespace {
+
+// Character bigrams of a text (each packed as two 21-bit code points), distinct and sorted; for a
+// segmented row only the bigrams inside its words (`spaced`: words separated by spaces).
+std::vector<uint64_t> bigrams(std::string_view text, bool spaced) {
+  std::vector<uint64_t> out;
+  char32_t prev = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t c = utf8::next(text, pos);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000) {
+      if (spaced) prev = 0;
+      continue;
+    }
+    if (prev) out.push_back(uint64_t(prev) | (uint64_t(c) << 21));
+    prev = c;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// For each query, the largest share of its bigrams found in one text of `corpus` (and which), with
+// `skip(query, text)` excluding pairs.
+class Containment {
+ public:
+  explicit Containment(const std::vector<std::vector<uint64_t>>& corpus) : hits_(corpus.size(), 0) {
+    for (uint32_t i = 0; i < corpus.size(); ++i)
+      for (const uint64_t b : corpus[i]) postings_[b].push_back(i);
+  }
+  std::pair<double, int> best(const std::vector<uint64_t>& query, int skip = -1) {
+    if (query.empty()) return {0.0, -1};
+    std::vector<uint32_t> touched;
+    for (const uint64_t b : query) {
+      const auto it = postings_.find(b);
+      if (it == postings_.end()) continue;
+      for (const uint32_t i : it->second)
+        if (hits_[i]++ == 0) touched.push_back(i);
+    }
+    std::pair<double, int> out{0.0, -1};
+    for (const uint32_t i : touched) {
+      const double share = double(hits_[i]) / double(query.size());
+      if (int(i) != skip && (share > out.first || (share == out.first && int(i) < out.second))) out = {share, int(i)};
+      hits_[i] = 0;
+    }
+    return out;
+  }
+
+ private:
+  std::unordered_map<uint64_t, std::vector<uint32_t>> postings_;
+  std::vector<uint32_t> hits_;
+};
+
+// One CSV record (RFC 4180: quoted fields may hold commas, doubled quotes and newlines); false at the
+// end of the input.
+bool read_csv_record(std::istream& in, std::vector<std::string>& fields) {
+  fields.assign(1, "");
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  bool quoted = false;
+  for (;;) {
+    for (size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (quoted) {
+        if (c != '"') {
+          fields.back() += c;
+        } else if (i + 1 < line.size() && line[i + 1] == '"') {
+          fields.back() += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        fields.emplace_back();
+      } else if (c != '\r') {
+        fields.back() += c;
+      }
+    }
+    if (!quoted || !std::getline(in, line)) return true;
+    fields.back() += '\n';
+  }
+}
+
+}  // namespace
+
+bool message_in_test_split(std::string_view text) { return fnv1a(text) % 5 == 0; }
+bool message_in_validation_split(std::string_view text) { return fnv1a("validation:" + std::string(text)) % 5 == 0; }
+
+MessageData load_message_data(const std::filesystem::path& dir, bool validate) {
+  MessageData d;
+  const auto root = dir / "topics/gov_messages";
+  std::vector<LabelledMessage> raw, segmented;
+  auto read = [&](const char* name, bool is_segmented, std::vector<LabelledMessage>& out) {
+    auto in = open(root / name);
+    std::vector<std::string> fields;
+    read_csv_record(in, fields);  // header
+    while (read_csv_record(in, fields))
+      if (fields.size() == 2 && !fields[0].empty() && !fields[1].empty()) out.push_back({fields[0], fields[1], is_segmented});
+  };
+  read("messages_raw.csv", false, raw);
+  read("messages_segmented.csv", true, segmented);
+  d.raw_rows = raw.size();
+  d.segmented_rows = segmented.size();
+  // Held out: the test split, or (validating) the validation slice — the test split is then out of
+  // everything, held out as well as training.
+  std::vector<LabelledMessage> heldout, excluded, train_raw;
+  for (auto& m : raw) {
+    const bool test = message_in_test_split(m.text);
+    if (validate ? (!test && message_in_validation_split(m.text)) : test)
+      heldout.push_back(std::move(m));
+    else if (test)
+      excluded.push_back(std::move(m));
+    else
+      train_raw.push_back(std::move(m));
+  }
+  std::vector<std::vector<uint64_t>> out_grams;  // every message training must not see
+  for (const auto* set : {&heldout, &excluded})
+    for (const auto& m : *set) out_grams.push_back(bigrams(m.text, false));
+  Containment out_index(out_grams);
+  std::vector<std::vector<uint64_t>> raw_grams;
+  std::vector<LabelledMessage> kept_raw;
+  for (auto& m : train_raw) {
+    auto grams = bigrams(m.text, false);
+    if (out_index.best(grams).first >= kHeldOutCopy) {
+      ++d.dropped_heldout_copies;
+      continue;
+    }
+    raw_grams.push_back(std::move(grams));
+    kept_raw.push_back(std::move(m));
+  }
+  Containment raw_index(raw_grams);
+  for (auto& m : segmented) {
+    // The copy's Excel line-break residue (_x000D_) goes; the words stay apart for their bigrams and
+    // are joined afterwards, as the analyzer sees a message (unspaced).
+    std::string spaced;
+    for (size_t i = 0; i < m.text.size();) {
+      if (m.text.compare(i, 7, "_x000D_") == 0) {
+        spaced += ' ';
+        i += 7;
+      } else {
+        spaced += m.text[i++];
+      }
+    }
+    const auto grams = bigrams(spaced, true);
+    if (out_index.best(grams).first >= kHeldOutCopy) {
+      ++d.dropped_heldout_copies;
+      continue;
+    }
+    if (raw_index.best(grams).first >= kSameMessage) {
+      ++d.dropped_raw_copies;
+      continue;
+    }
+    std::string joined;
+    for (size_t pos = 0; pos < spaced.size();) {
+      const size_t start = pos;
+      const char32_t c = utf8::next(spaced, pos);
+      if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != 0x3000) joined.append(spaced, start, pos - start);
+    }
+    d.train.push_back({m.level1, std::move(joined), true});
+  }
+  for (auto& m : kept_raw) d.train.push_back(std::move(m));
+  d.heldout = std::move(heldout);
+  return d;
+}
+
+CategoryFigures score_classes(const std::vector<std::string>& gold, const std::vector<std::string>& predicted) {
+  CategoryFigures f;
+  f.n = gold.size();
+  std::map<std::string, size_t> tp, fp, fn;
+  const std::set<std::string> classes(gold.begin(), gold.end());
+  size_t correct = 0;
+  for (size_t i = 0; i < gold.size(); ++i) {
+    if (gold[i] == predicted[i]) {
+      ++tp[gold[i]];
+      ++correct;
+    } else {
+      ++fn[gold[i]];
+      if (classes.count(predicted[i])) ++fp[predicted[i]];
+    }
+  }
+  double sum = 0;
+  for (const auto& c : classes) {
+    ClassFigures cf;
+    cf.n = tp[c] + fn[c];
+    cf.precision = tp[c] + fp[c] ? double(tp[c]) / double(tp[c] + fp[c]) : 0;
+    cf.recall = cf.n ? double(tp[c]) / double(cf.n) : 0;
+    cf.f1 = cf.precision + cf.recall > 0 ? 2 * cf.precision * cf.recall / (cf.precision + cf.recall) : 0;
+    sum += cf.f1;
+    f.per_class[c] = cf;
+  }
+  f.accuracy = f.n ? double(correct) / double(f.n) : 0;
+  f.macro_f1 = classes.empty() ? 0 : sum / double(classes.size());
+  return f;
+}
+
+CategoryFigures train_category(const CategoryTrainOptions& o, const Normalizer& normalizer) {
+  const MessageData data = load_message_data(o.data_dir, o.validate);
+  std::set<std::string> names;
+  for (const auto& m : data.train) names.insert(m.level1);
+  const std::vector<std::string> classes(names.begin(), names.end());
+  std::vector<NgramClassRow> rows;
+  for (const auto& m : data.train)
+    rows.push_back({int(std::find(classes.begin(), classes.end(), m.level1) - classes.begin()), normalizer.normalize(m.text).text});
+  spdlog::info("train category: {} raw + {} segmented rows; held out ({}): {} messages; training: {} rows "
+               "({} dropped as copies of held-out messages, {} segmented copies of raw training messages)",
+               data.raw_rows, data.segmented_rows, o.validate ? "validation slice" : "test split", data.heldout.size(),
+               rows.size(), data.dropped_heldout_copies, data.dropped_raw_copies);
+  NgramTrainOptions t;
+  t.c = o.c;
+  t.min_count = o.min_count;
+  t.min_weight = o.min_weight;
+  const size_t kept = train_ngram_class_model(rows, classes, t, o.output,
+                                              "trained on " + std::to_string(rows.size()) +
+                                                  " citizen messages (yuqing train category" +
+                                                  (o.validate ? " --validate" : "") + ")");
+  spdlog::info("train category: {} n-grams in the model", kept);
+  const NgramClassModel model(o.output);
+  std::vector<std::string> gold, predicted;
+  for (const auto& m : data.heldout) {
+    const auto p = model.probabilities(normalizer.normalize(m.text).text);
+    gold.push_back(m.level1);
+    predicted.push_back(classes[size_t(std::max_element(p.begin(), p.end()) - p.begin())]);
+  }
+  return score_classes(gold, predicted);
 }
 
 }  // namespace yuqing::processors

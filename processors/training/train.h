@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "processors/text/normalize.h"
@@ -77,5 +78,73 @@ struct KeywordTrainOptions {
   int max_words = 60000;
 };
 size_t train_keywords(const KeywordTrainOptions& options, const Normalizer& normalizer, const Segmenter& segmenter);
+
+// Category: one-vs-rest NB-weighted logistic regression over character 1–3-grams
+// (processors/category_model.h) on the real citizen messages of ../shared/data/topics/gov_messages
+// (7 of the 15 level-1 classes). Two files hold them: messages_raw.csv (`level1,text`, subject and
+// body joined) and messages_segmented.csv (`level1,words`: word-split, stop words removed; it holds
+// the raw messages too, so the split is by message, not by file).
+//   test (held out, scored only by the final model, never used to choose anything): the raw messages
+//     whose text hashes (FNV-1a 32) to 0 mod 5 (message_in_test_split);
+//   validation (for choosing hyper-parameters and the model/rules mix): the other raw messages whose
+//     "validation:" + text hashes to 0 mod 5;
+//   training: every other raw message and every segmented row, minus
+//     - the copies of a held-out message: a row at least kHeldOutCopy of whose character bigrams
+//       (for a segmented row, the bigrams inside its words) occur in one held-out message. This
+//       catches the segmented copy of each held-out message (stop words removed, so no exact
+//       match is possible) and the near-copies the contest set holds (the same body under another
+//       subject line);
+//     - segmented rows that are a copy (kSameMessage) of a raw training message: that message is
+//       trained on once, in its raw form.
+// Segmented rows are trained on with their words joined (the analyzer sees unspaced text).
+struct LabelledMessage {
+  std::string level1;
+  std::string text;
+  bool segmented = false;  // from messages_segmented.csv (words joined)
+};
+
+inline constexpr double kHeldOutCopy = 0.6;
+inline constexpr double kSameMessage = 0.9;
+
+bool message_in_test_split(std::string_view text);
+bool message_in_validation_split(std::string_view text);  // only for texts not in the test split
+
+struct MessageData {
+  std::vector<LabelledMessage> train;
+  std::vector<LabelledMessage> heldout;  // the test split, or with `validate` the validation slice
+  size_t raw_rows = 0, segmented_rows = 0;
+  size_t dropped_heldout_copies = 0;  // training candidates dropped as copies of a held-out message
+  size_t dropped_raw_copies = 0;      // segmented rows dropped as copies of a raw training message
+};
+
+// Throws std::runtime_error naming a missing file.
+MessageData load_message_data(const std::filesystem::path& data_dir, bool validate);
+
+struct CategoryTrainOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path output;  // gzip'd model file (processors/category_model.h)
+  bool validate = false;         // train without the validation slice (and the test split) and score the slice
+  double c = 1.0;
+  int min_count = 2;
+  double min_weight = 0.01;
+};
+
+struct ClassFigures {
+  size_t n = 0;  // held-out messages of the class
+  double precision = 0, recall = 0, f1 = 0;
+};
+struct CategoryFigures {
+  size_t n = 0;
+  double accuracy = 0, macro_f1 = 0;
+  std::map<std::string, ClassFigures> per_class;
+};
+
+// Per-class precision, recall and F1 over the gold classes (a prediction of any other class is a
+// miss), macro-F1 their unweighted mean.
+CategoryFigures score_classes(const std::vector<std::string>& gold, const std::vector<std::string>& predicted);
+
+// Trains and saves the model; returns the model's own figures (argmax over its classes) on the
+// held-out messages.
+CategoryFigures train_category(const CategoryTrainOptions& options, const Normalizer& normalizer);
 
 }  // namespace yuqing::processors

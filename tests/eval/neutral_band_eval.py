@@ -9,6 +9,11 @@ with a cue keep `neutral_band`, 0.2) it prints both shares, from one `yuqing ana
 are recomputed from the scores and whether any non-model evidence fired. The binary accuracies of
 sentiment_eval.py do not depend on the bands (they read the score's sign).
 
+Then the analyzer's own labels, which also depend on the document kind: official kinds (government
+replies, articles: configs/cues.yaml `official`) are polar only with an opinion cue. The headlines are
+tagged as articles (what they are); the polar sets as what they are — Weibo posts as `post`,
+ChnSentiCorp reviews as `comment` — and, for comparison, as `article` (`yuqing analyze`'s default).
+
 usage: tests/eval/neutral_band_eval.py [--bin build/bin/yuqing] [--data ../shared/data]
 """
 import argparse
@@ -22,12 +27,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sentiment_eval  # noqa: E402
 
 
-def analyze(binary, texts, cwd):
-    inp = "".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
+def run(binary, texts, cwd, kind="article"):
+    inp = "".join(json.dumps({"id": str(i), "kind": kind, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
     out = subprocess.run([binary, "analyze"], input=inp.encode(), stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, cwd=cwd, check=True).stdout.decode().splitlines()
-    sentiments = [json.loads(line)["sentiment"] for line in out]
-    return [(s["score"], any(not e.startswith("model:") for e in s["evidence"])) for s in sentiments]
+    return [json.loads(line)["sentiment"] for line in out]
+
+
+def analyze(binary, texts, cwd):
+    # A cue is any evidence but the model's and courtesy formulas (which are left out of the score).
+    return [(s["score"], any(not e.startswith(("model:", "courtesy:")) for e in s["evidence"]))
+            for s in run(binary, texts, cwd)]
 
 
 def label(score, has_cue, band_with_cue, band_without):
@@ -56,6 +66,17 @@ def main():
         for results, gold in polar.values():
             row += f"{sum(label(s, c, 0.2, band) == g for (s, c), g in zip(results, gold)) / len(gold):>28.3f} "
         print(row)
+
+    print("\nthe analyzer's own labels:")
+    news_labels = [s["label"] for s in run(args.bin, headlines[:3000], root, "article")]
+    print(f"  3,000 THUCNews headlines as article: neutral {news_labels.count('neutral') / len(news_labels):.3f}")
+    polar_kind = {"weibo2018-heldout": "post", "weibo_senti_100k-heldout": "post", "chnsenticorp-dev": "comment"}
+    for name, rows in sentiment_eval.load(args.data).items():
+        gold = [g for g, _ in rows]
+        for kind in (polar_kind.get(name, "post"), "article"):
+            labels = [s["label"] for s in run(args.bin, [t for _, t in rows], root, kind)]
+            right = sum((l == "positive" and g == 1) or (l == "negative" and g == 0) for l, g in zip(labels, gold))
+            print(f"  {name} as {kind}: right polarity {right / len(gold):.3f}, neutral {labels.count('neutral') / len(labels):.3f}")
 
 
 if __name__ == "__main__":
