@@ -1,6 +1,5 @@
 #include "crawlers/crawler.h"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -33,26 +32,6 @@ constexpr uint64_t kProgressEvery = 200;
 
 double wall_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string set_query_param(const std::string& url, const std::string& name, const std::string& value) {
-  const size_t q = url.find('?');
-  std::string base = url.substr(0, q), out;
-  if (q != std::string::npos) {
-    std::string query = url.substr(q + 1);
-    size_t start = 0;
-    while (start <= query.size()) {
-      const size_t amp = query.find('&', start);
-      const std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-      if (!pair.empty() && pair.substr(0, pair.find('=')) != name) out += (out.empty() ? "" : "&") + pair;
-      if (amp == std::string::npos) break;
-      start = amp + 1;
-    }
-  }
-  char* escaped = curl_easy_escape(nullptr, value.c_str(), int(value.size()));
-  out += (out.empty() ? "" : "&") + name + "=" + escaped;
-  curl_free(escaped);
-  return base + "?" + out;
 }
 
 class CrawlRun {

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "crawlers/politeness.h"
+#include "crawlers/url.h"
 
 namespace yuqing::crawlers {
 namespace {

@@ -8,27 +8,6 @@
 
 namespace yuqing::crawlers {
 
-std::string url_origin(std::string_view url) {
-  CURLU* u = curl_url();
-  std::string out;
-  if (curl_url_set(u, CURLUPART_URL, std::string(url).c_str(), CURLU_URLENCODE) == CURLUE_OK) {
-    char *scheme = nullptr, *host = nullptr, *port = nullptr;
-    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-    curl_url_get(u, CURLUPART_HOST, &host, 0);
-    curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
-    if (scheme && host && (std::string_view(scheme) == "http" || std::string_view(scheme) == "https")) {
-      std::string h(host);
-      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-      out = std::string(scheme) + "://" + h + (port ? ":" + std::string(port) : "");
-    }
-    curl_free(scheme);
-    curl_free(host);
-    curl_free(port);
-  }
-  curl_url_cleanup(u);
-  return out;
-}
-
 std::optional<double> parse_retry_after(std::string_view value, int64_t now_unix) {
   std::string v(value);
   v.erase(0, v.find_first_not_of(" \t"));

@@ -29,9 +29,6 @@
 
 namespace yuqing::crawlers {
 
-// "http://Example.cn:80/a" -> "http://example.cn"; "" for a non-http(s) URL.
-std::string url_origin(std::string_view url);
-
 // Retry-After: delta-seconds or an HTTP-date, as seconds from `now_unix`; nullopt when absent or
 // unreadable. Dates in the past give 0.
 std::optional<double> parse_retry_after(std::string_view value, int64_t now_unix);

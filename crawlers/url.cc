@@ -83,4 +83,45 @@ std::string url_host(std::string_view url) {
   return lower(part(u.get(), CURLUPART_HOST));
 }
 
+std::string url_origin(std::string_view url) {
+  CURLU* u = curl_url();
+  std::string out;
+  if (curl_url_set(u, CURLUPART_URL, std::string(url).c_str(), CURLU_URLENCODE) == CURLUE_OK) {
+    char *scheme = nullptr, *host = nullptr, *port = nullptr;
+    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
+    if (scheme && host && (std::string_view(scheme) == "http" || std::string_view(scheme) == "https")) {
+      std::string h(host);
+      std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+      out = std::string(scheme) + "://" + h + (port ? ":" + std::string(port) : "");
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return out;
+}
+
+std::string set_query_param(const std::string& url, const std::string& name, const std::string& value) {
+  const size_t q = url.find('?');
+  std::string base = url.substr(0, q), out;
+  if (q != std::string::npos) {
+    std::string query = url.substr(q + 1);
+    size_t start = 0;
+    while (start <= query.size()) {
+      const size_t amp = query.find('&', start);
+      const std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+      if (!pair.empty() && pair.substr(0, pair.find('=')) != name) out += (out.empty() ? "" : "&") + pair;
+      if (amp == std::string::npos) break;
+      start = amp + 1;
+    }
+  }
+  char* escaped = curl_easy_escape(nullptr, value.c_str(), int(value.size()));
+  out += (out.empty() ? "" : "&") + name + "=" + escaped;
+  curl_free(escaped);
+  return base + "?" + out;
+}
+
 }  // namespace yuqing::crawlers

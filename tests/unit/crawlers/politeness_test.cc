@@ -4,12 +4,6 @@
 
 namespace yuqing::crawlers {
 
-TEST(Politeness, OriginIsSchemeHostAndNonDefaultPort) {
-  EXPECT_EQ(url_origin("http://Example.CN:80/a?b"), "http://example.cn");
-  EXPECT_EQ(url_origin("https://a.cn:8443/x"), "https://a.cn:8443");
-  EXPECT_EQ(url_origin("ftp://a.cn/x"), "");
-}
-
 TEST(Politeness, RetryAfterReadsSecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after("120", 0), 120.0);
   EXPECT_EQ(parse_retry_after(" 7 ", 0), 7.0);

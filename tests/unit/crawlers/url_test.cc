@@ -33,4 +33,25 @@ TEST(Url, HostIsLowerCase) {
   EXPECT_EQ(url_host("not a url"), "");
 }
 
+TEST(Url, OriginIsSchemeHostAndNonDefaultPort) {
+  EXPECT_EQ(url_origin("http://Example.CN:80/a?b"), "http://example.cn");
+  EXPECT_EQ(url_origin("https://a.cn:8443/x"), "https://a.cn:8443");
+  EXPECT_EQ(url_origin("ftp://a.cn/x"), "");
+}
+
+TEST(Url, SetQueryParamReplacesOrAppendsOneParameter) {
+  // The comment API's cursor: replaced where it was, other parameters kept in their order.
+  EXPECT_EQ(set_query_param("http://a.cn/api?id=7&cursor=1&n=20", "cursor", "2"), "http://a.cn/api?id=7&n=20&cursor=2");
+  EXPECT_EQ(set_query_param("http://a.cn/api?id=7", "cursor", "abc"), "http://a.cn/api?id=7&cursor=abc");
+  EXPECT_EQ(set_query_param("http://a.cn/api", "cursor", "abc"), "http://a.cn/api?cursor=abc");
+  EXPECT_EQ(set_query_param("http://a.cn/api?", "cursor", "abc"), "http://a.cn/api?cursor=abc");
+  // Every earlier pair of that name goes; empty pairs go too; a name that only starts alike stays.
+  EXPECT_EQ(set_query_param("http://a.cn/api?cursor=1&&cursor=2&cursors=3", "cursor", "4"),
+            "http://a.cn/api?cursors=3&cursor=4");
+  EXPECT_EQ(set_query_param("http://a.cn/api?cursor&x=1", "cursor", "4"), "http://a.cn/api?x=1&cursor=4");
+  // The value is percent-encoded, so an opaque cursor cannot add parameters of its own.
+  EXPECT_EQ(set_query_param("http://a.cn/api", "cursor", "a b&c=d/é"), "http://a.cn/api?cursor=a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(set_query_param("http://a.cn/api", "cursor", ""), "http://a.cn/api?cursor=");
+}
+
 }  // namespace yuqing::crawlers
