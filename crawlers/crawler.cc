@@ -250,8 +250,7 @@ class CrawlRun {
   void on_fetched(const Source& source, Frontier& frontier, UrlState st, const std::string& origin, FetchResult&& r) {
     const double now = wall_now();
     SourceHealth& health = stats_.sources[source.name];
-    const bool transient = (!r.status && r.status.kind() == Status::Kind::retry_later) ||
-                           (r.status && (r.http_status == 429 || r.http_status >= 500));
+    const bool transient = is_transient(r.failure);
     const auto retry_after = parse_retry_after(r.retry_after, UnixSeconds(now));
     const double host_wait = gate_.finished(origin, now, transient, retry_after);
     st.last_fetch = now;
@@ -261,8 +260,7 @@ class CrawlRun {
       return;
     }
     if (transient) {
-      const std::string reason = r.status ? "http " + std::to_string(r.http_status)
-                                          : (r.status.message().find("imeout") != std::string::npos ? "timeout" : "transport");
+      const std::string reason = failure_reason(r.failure, r.http_status);
       ++st.attempts;
       if (st.attempts < config_.crawler.max_attempts) {
         ++health.retries;
@@ -283,12 +281,8 @@ class CrawlRun {
     retrying_.erase(st.url);
     st.attempts = 0;
     if (!r.status) {
-      const std::string& m = r.status.message();
-      fail(source, m.find("larger than") != std::string::npos ? "body too large"
-                   : m.rfind("refused", 0) == 0              ? "refused address"
-                   : m.find("edirect") != std::string::npos  ? "too many redirects"
-                                                             : "transport");
-      spdlog::warn("crawl: {}", m);
+      fail(source, failure_reason(r.failure, r.http_status));
+      spdlog::warn("crawl: {}", r.status.message());
       st.next_due = st.role == Role::document ? kNever : next_due(source, st, now);
       frontier.complete(std::move(st));
       return;
@@ -307,8 +301,8 @@ class CrawlRun {
       frontier.complete(std::move(st));
       return;
     }
-    if (r.http_status < 200 || r.http_status >= 300) {
-      fail(source, "http " + std::to_string(r.http_status));
+    if (r.failure != FetchFailure::none) {  // a final HTTP error: 4xx but 429
+      fail(source, failure_reason(r.failure, r.http_status));
       st.next_due = st.role == Role::document ? kNever : next_due(source, st, now);
       frontier.complete(std::move(st));
       return;

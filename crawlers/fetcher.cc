@@ -88,27 +88,127 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-// The one translation of curl transfer results into Status.
-Status from_curl(CURLcode code, const Fetcher::Transfer& t) {
+// The Status of a result, from its reason; the message keeps curl's words for the log.
+Status transfer_status(FetchFailure failure, CURLcode code, const Fetcher::Transfer& t) {
   const std::string& url = t.result.url;
-  if (t.too_large) return Status::reject(url + ": body larger than " + std::to_string(t.max_body) + " bytes");
-  if (!t.refused_address.empty())
-    return Status::reject("refused non-public address " + t.refused_address + " for " + url);
-  if (code == CURLE_OK) return Status::ok();
   const std::string msg = url + ": " + curl_easy_strerror(code);
-  switch (code) {
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return Status::invalid(msg);
-    case CURLE_TOO_MANY_REDIRECTS:
-    case CURLE_FILESIZE_EXCEEDED:
+  switch (failure) {
+    case FetchFailure::none:
+    case FetchFailure::http_429:
+    case FetchFailure::http_4xx:
+    case FetchFailure::http_5xx:
+      return Status::ok();
+    case FetchFailure::too_large:
+      if (t.too_large) return Status::reject(url + ": body larger than " + std::to_string(t.max_body) + " bytes");
       return Status::reject(msg);
-    default:
-      return Status::retry_later(msg);
+    case FetchFailure::refused_address:
+      return Status::reject("refused non-public address " + t.refused_address + " for " + url);
+    case FetchFailure::too_many_redirects:
+      return Status::reject(msg);
+    case FetchFailure::bad_url:
+      return Status::invalid(msg);
+    case FetchFailure::timeout:
+    case FetchFailure::dns:
+    case FetchFailure::connect:
+    case FetchFailure::tls:
+    case FetchFailure::transport:
+      break;
   }
+  return Status::retry_later(msg);
+}
+
+void classify(FetchResult& r, CURLcode code, const Fetcher::Transfer& t) {
+  r.failure = classify_transfer(code, r.http_status, t.too_large, !t.refused_address.empty());
+  r.status = transfer_status(r.failure, code, t);
 }
 
 }  // namespace
+
+FetchFailure classify_transfer(int curl_code, long http_status, bool too_large, bool refused_address) {
+  // The fetcher's own aborts first: they surface as whatever curl made of them (a write error,
+  // a failed connect).
+  if (too_large) return FetchFailure::too_large;
+  if (refused_address) return FetchFailure::refused_address;
+  switch (CURLcode(curl_code)) {
+    case CURLE_OK:
+      if (http_status == 429) return FetchFailure::http_429;
+      if (http_status >= 500) return FetchFailure::http_5xx;
+      if (http_status >= 400 || http_status < 200) return FetchFailure::http_4xx;
+      return FetchFailure::none;
+    case CURLE_OPERATION_TIMEDOUT:
+      return FetchFailure::timeout;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return FetchFailure::dns;
+    case CURLE_COULDNT_CONNECT:
+      return FetchFailure::connect;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_CLIENTCERT:
+      return FetchFailure::tls;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return FetchFailure::bad_url;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return FetchFailure::too_many_redirects;
+    case CURLE_FILESIZE_EXCEEDED:  // CURLOPT_MAXFILESIZE is not set; on_body enforces the limit
+      return FetchFailure::too_large;
+    default:
+      return FetchFailure::transport;
+  }
+}
+
+bool is_transient(FetchFailure failure) {
+  switch (failure) {
+    case FetchFailure::timeout:
+    case FetchFailure::dns:
+    case FetchFailure::connect:
+    case FetchFailure::tls:
+    case FetchFailure::transport:
+    case FetchFailure::http_429:
+    case FetchFailure::http_5xx:
+      return true;
+    case FetchFailure::none:
+    case FetchFailure::bad_url:
+    case FetchFailure::too_many_redirects:
+    case FetchFailure::too_large:
+    case FetchFailure::refused_address:
+    case FetchFailure::http_4xx:
+      return false;
+  }
+  return false;
+}
+
+std::string_view to_string(FetchFailure failure) {
+  switch (failure) {
+    case FetchFailure::none: return "none";
+    case FetchFailure::timeout: return "timeout";
+    case FetchFailure::dns: return "dns";
+    case FetchFailure::connect: return "connect";
+    case FetchFailure::tls: return "tls";
+    case FetchFailure::transport: return "transport";
+    case FetchFailure::bad_url: return "bad_url";
+    case FetchFailure::too_many_redirects: return "too_many_redirects";
+    case FetchFailure::too_large: return "too_large";
+    case FetchFailure::refused_address: return "refused_address";
+    case FetchFailure::http_429: return "http_429";
+    case FetchFailure::http_4xx: return "http_4xx";
+    case FetchFailure::http_5xx: return "http_5xx";
+  }
+  return "?";
+}
 
 bool is_non_public_address(const sockaddr* address) {
   if (address->sa_family == AF_INET)
@@ -190,7 +290,7 @@ void Fetcher::start(std::unique_ptr<Transfer> t) {
   if (t->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   if (!t->refused_address.empty()) {  // an IP literal behind a proxy: refuse without a transfer
     curl_easy_cleanup(e);
-    t->result.status = from_curl(CURLE_OK, *t);
+    classify(t->result, CURLE_OK, *t);
     t->done(std::move(t->result));
     return;
   }
@@ -214,7 +314,6 @@ int Fetcher::poll(int timeout_ms) {
     auto node = running_.extract(e);
     std::unique_ptr<Transfer> t = std::move(node.mapped());
     FetchResult& r = t->result;
-    r.status = from_curl(msg->data.result, *t);
     if (t->too_large) r.body.clear();
     char* s = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &s) == CURLE_OK && s) r.final_url = s;
@@ -224,6 +323,7 @@ int Fetcher::poll(int timeout_ms) {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.http_status);
     curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &r.http_version);
     curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &r.seconds);
+    classify(r, msg->data.result, *t);
     curl_multi_remove_handle(multi_, e);
     curl_easy_cleanup(e);
     ++finished;

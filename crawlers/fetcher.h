@@ -20,10 +20,12 @@
 //   DNS actually returned (no rebinding tricks) and to every redirect hop; the result is status
 //   reject with a message starting "refused non-public address". Behind a proxy the fetcher
 //   cannot see the target's address: then only IP-literal hosts are checked.
-// - The one translation of curl results into Status lives in fetcher.cc: timeouts, refused and
-//   reset connections, DNS failures are retry_later; bad URLs and other protocols are invalid;
-//   too many redirects, over-size bodies and refused addresses are reject. HTTP statuses are
-//   reported as they are (a 404 is a successful transfer).
+// - The one translation of a finished transfer lives in fetcher.cc (classify_transfer): it gives
+//   every result a FetchFailure reason, and the Status follows from that reason: timeouts, DNS,
+//   connect, TLS and other network failures are retry_later; bad URLs and other protocols are
+//   invalid; too many redirects, over-size bodies and refused addresses are reject. An HTTP error
+//   status is still a successful transfer (status ok, a 404 is an answer) but has a reason
+//   (http_4xx, http_429, http_5xx), so callers decide on the reason, never on message text.
 // Not thread-safe: one Fetcher per thread.
 #pragma once
 
@@ -49,8 +51,38 @@ struct FetchRequest {
   bool allow_private = false;     // permit loopback/private targets (the sandbox's sources)
 };
 
+// Why a fetch did not deliver a usable answer: what classify_transfer() can tell apart.
+enum class FetchFailure {
+  none,                // 2xx, 3xx (incl. 304): an answer to use or follow
+  // Transport failures: status not ok.
+  timeout,             // connect, total or low-speed timeout
+  dns,                 // host or proxy name not resolved
+  connect,             // connection refused or unreachable
+  tls,                 // TLS handshake or certificate failure
+  transport,           // any other network failure: reset, empty reply, partial body, HTTP/2 errors
+  bad_url,             // malformed URL or not http(s)
+  too_many_redirects,  // more than FetchRequest::max_redirects hops
+  too_large,           // body over max_body_bytes after decompression
+  refused_address,     // a non-public address without allow_private
+  // HTTP error answers: status ok, http_status says which.
+  http_429,            // Too Many Requests
+  http_4xx,            // any other status outside 200-399 (in practice 4xx)
+  http_5xx,            // 500 and above
+};
+
+// The one translation (fetcher.cc uses it for every result): curl's result code (a CURLcode),
+// the final HTTP status, and the fetcher's own aborts (a body over the limit, a refused address),
+// which take precedence over the code they caused.
+FetchFailure classify_transfer(int curl_code, long http_status, bool too_large, bool refused_address);
+
+// Worth retrying later: timeouts and network failures, 429 and 5xx.
+bool is_transient(FetchFailure failure);
+
+std::string_view to_string(FetchFailure failure);
+
 struct FetchResult {
   Status status;          // transport outcome; ok even for 4xx/5xx
+  FetchFailure failure = FetchFailure::none;
   std::string url;        // requested URL
   std::string final_url;  // after the redirects followed inside the transfer
   std::string redirect_url;  // resolved Location of a 3xx that was not followed

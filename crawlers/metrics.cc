@@ -60,4 +60,29 @@ std::string prometheus_metrics(const CrawlStats& stats) {
   return out;
 }
 
+std::string failure_reason(FetchFailure failure, long http_status) {
+  switch (failure) {
+    case FetchFailure::http_429:
+    case FetchFailure::http_4xx:
+    case FetchFailure::http_5xx:
+      return "http " + std::to_string(http_status);
+    case FetchFailure::timeout:
+      return "timeout";
+    case FetchFailure::too_large:
+      return "body too large";
+    case FetchFailure::refused_address:
+      return "refused address";
+    case FetchFailure::too_many_redirects:
+      return "too many redirects";
+    case FetchFailure::none:
+    case FetchFailure::dns:
+    case FetchFailure::connect:
+    case FetchFailure::tls:
+    case FetchFailure::transport:
+    case FetchFailure::bad_url:
+      break;
+  }
+  return "transport";
+}
+
 }  // namespace yuqing::crawlers

@@ -7,11 +7,15 @@
 //   and crawl_health rows read them. Add, never rename.
 // - prometheus_metrics() is a pure function of the stats: families in a fixed order, sources in
 //   name order, label values escaped per the exposition format (\\, \", \n).
+// - failure_reason() is the one place a failed fetch becomes a `reason` label; the crawler's own
+//   reasons ("redirect loop", "not html", "over max_pages"...) are plain strings at their call.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <string>
+
+#include "crawlers/fetcher.h"
 
 namespace yuqing::crawlers {
 
@@ -39,5 +43,12 @@ struct CrawlStats {
 
 // Prometheus text exposition of the stats (yuqing_crawl_* metrics, label source).
 std::string prometheus_metrics(const CrawlStats& stats);
+
+// The reason label of a failed fetch: "http <status>" for an HTTP failure, "timeout",
+// "body too large", "refused address", "too many redirects", and "transport" for the other
+// transport failures (DNS, connect, TLS, bad URL, reset...: one label, as before FetchFailure
+// told them apart, so existing dashboards and crawl_health history stay comparable).
+// `failure` must not be FetchFailure::none.
+std::string failure_reason(FetchFailure failure, long http_status);
 
 }  // namespace yuqing::crawlers

@@ -26,8 +26,10 @@ double backoff_seconds(int attempt, double base_s, double max_s, std::mt19937_64
 }
 
 bool robots_unreachable(const FetchResult& r) {
-  if (!r.status) return r.status.message().find("redirect") == std::string::npos;
-  return r.http_status == 429 || r.http_status >= 500;
+  // Every failure but an answer: too many redirects reads as a 404 (Google's reading of RFC 9309),
+  // and a 4xx is the site saying there are no rules.
+  return r.failure != FetchFailure::none && r.failure != FetchFailure::too_many_redirects &&
+         r.failure != FetchFailure::http_4xx;
 }
 
 RobotsRules robots_from_fetch(const FetchResult& r) {

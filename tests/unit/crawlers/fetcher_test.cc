@@ -4,6 +4,7 @@
 #include "crawlers/fetcher.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -72,9 +73,11 @@ TEST(Fetcher, RefusesLoopbackUnlessTheSourceAllowsIt) {
   const FetchResult refused = fetch({server.url("/page"), {}, {}, 0, false});
   EXPECT_EQ(refused.status.kind(), Status::Kind::reject);
   EXPECT_EQ(refused.status.message().rfind("refused non-public address 127.0.0.1", 0), 0u) << refused.status.to_string();
+  EXPECT_EQ(refused.failure, FetchFailure::refused_address);
   const FetchResult allowed = fetch({server.url("/page"), {}, {}, 0, true});
   ASSERT_TRUE(allowed.status) << allowed.status.to_string();
   EXPECT_EQ(allowed.http_status, 200);
+  EXPECT_EQ(allowed.failure, FetchFailure::none);
   EXPECT_EQ(allowed.body, "<html>你好</html>");
   EXPECT_EQ(allowed.etag, "\"v1\"");
 }
@@ -84,6 +87,7 @@ TEST(Fetcher, ConditionalGetGets304) {
   const FetchResult r = fetch({server.url("/page"), "\"v1\"", {}, 0, true});
   ASSERT_TRUE(r.status);
   EXPECT_EQ(r.http_status, 304);
+  EXPECT_EQ(r.failure, FetchFailure::none);
   EXPECT_TRUE(r.body.empty());
 }
 
@@ -96,6 +100,7 @@ TEST(Fetcher, DecompressesAndLimitsTheSizeAfterDecompression) {
   EXPECT_EQ(bomb.status.kind(), Status::Kind::reject);
   EXPECT_NE(bomb.status.message().find("larger than 65536"), std::string::npos) << bomb.status.to_string();
   EXPECT_TRUE(bomb.body.empty());
+  EXPECT_EQ(bomb.failure, FetchFailure::too_large);
 }
 
 TEST(Fetcher, RedirectsAreReturnedOrFollowedAsAsked) {
@@ -104,6 +109,7 @@ TEST(Fetcher, RedirectsAreReturnedOrFollowedAsAsked) {
   ASSERT_TRUE(hop.status);
   EXPECT_EQ(hop.http_status, 301);
   EXPECT_EQ(hop.redirect_url, server.url("/page"));
+  EXPECT_EQ(hop.failure, FetchFailure::none);
   const FetchResult followed = fetch({server.url("/moved"), {}, {}, 5, true});
   EXPECT_EQ(followed.http_status, 200);
   EXPECT_EQ(followed.final_url, server.url("/page"));
@@ -114,10 +120,68 @@ TEST(Fetcher, ReportsRetryAfterAndTranslatesTransportErrors) {
   const FetchResult busy = fetch({server.url("/busy"), {}, {}, 0, true});
   EXPECT_EQ(busy.http_status, 429);
   EXPECT_EQ(busy.retry_after, "3");
+  EXPECT_TRUE(busy.status);
+  EXPECT_EQ(busy.failure, FetchFailure::http_429);
   const FetchResult refused = fetch({"http://127.0.0.1:1/", {}, {}, 0, true});
   EXPECT_EQ(refused.status.kind(), Status::Kind::retry_later);
+  EXPECT_EQ(refused.failure, FetchFailure::connect);
   const FetchResult bad = fetch({"gopher://127.0.0.1/", {}, {}, 0, true});
   EXPECT_EQ(bad.status.kind(), Status::Kind::invalid);
+  EXPECT_EQ(bad.failure, FetchFailure::bad_url);
+}
+
+// The one translation of a finished transfer, as a table: curl's code, the HTTP status and the
+// fetcher's own aborts -> the reason, whether it is retried, and the crawl's failure label.
+TEST(FetchFailure, OneTranslationFromCurlCodesAndHttpStatuses) {
+  struct Row {
+    CURLcode code;
+    long http_status;
+    bool too_large, refused;
+    FetchFailure want;
+    bool transient;
+    const char* reason;  // failure_reason(): the label yuqing_crawl_failed_total counts
+  };
+  using F = FetchFailure;
+  const Row rows[] = {
+      {CURLE_OK, 200, false, false, F::none, false, nullptr},
+      {CURLE_OK, 204, false, false, F::none, false, nullptr},
+      {CURLE_OK, 301, false, false, F::none, false, nullptr},  // a redirect to follow, not a failure
+      {CURLE_OK, 304, false, false, F::none, false, nullptr},
+      {CURLE_OK, 404, false, false, F::http_4xx, false, "http 404"},
+      {CURLE_OK, 403, false, false, F::http_4xx, false, "http 403"},
+      {CURLE_OK, 429, false, false, F::http_429, true, "http 429"},
+      {CURLE_OK, 500, false, false, F::http_5xx, true, "http 500"},
+      {CURLE_OK, 503, false, false, F::http_5xx, true, "http 503"},
+      {CURLE_OK, 0, false, false, F::http_4xx, false, "http 0"},  // no status at all: not an answer to use
+      {CURLE_OPERATION_TIMEDOUT, 0, false, false, F::timeout, true, "timeout"},
+      {CURLE_OPERATION_TIMEDOUT, 200, false, false, F::timeout, true, "timeout"},  // headers came, the body did not
+      {CURLE_COULDNT_RESOLVE_HOST, 0, false, false, F::dns, true, "transport"},
+      {CURLE_COULDNT_RESOLVE_PROXY, 0, false, false, F::dns, true, "transport"},
+      {CURLE_COULDNT_CONNECT, 0, false, false, F::connect, true, "transport"},
+      {CURLE_SSL_CONNECT_ERROR, 0, false, false, F::tls, true, "transport"},
+      {CURLE_PEER_FAILED_VERIFICATION, 0, false, false, F::tls, true, "transport"},
+      {CURLE_RECV_ERROR, 0, false, false, F::transport, true, "transport"},
+      {CURLE_GOT_NOTHING, 0, false, false, F::transport, true, "transport"},
+      {CURLE_PARTIAL_FILE, 200, false, false, F::transport, true, "transport"},
+      {CURLE_HTTP2_STREAM, 0, false, false, F::transport, true, "transport"},
+      {CURLE_URL_MALFORMAT, 0, false, false, F::bad_url, false, "transport"},
+      {CURLE_UNSUPPORTED_PROTOCOL, 0, false, false, F::bad_url, false, "transport"},
+      {CURLE_TOO_MANY_REDIRECTS, 302, false, false, F::too_many_redirects, false, "too many redirects"},
+      {CURLE_FILESIZE_EXCEEDED, 200, false, false, F::too_large, false, "body too large"},
+      // The fetcher's own aborts win over the code they cause.
+      {CURLE_WRITE_ERROR, 200, true, false, F::too_large, false, "body too large"},
+      {CURLE_COULDNT_CONNECT, 0, false, true, F::refused_address, false, "refused address"},
+      {CURLE_OK, 0, false, true, F::refused_address, false, "refused address"},  // IP literal behind a proxy
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(std::string(curl_easy_strerror(row.code)) + ", HTTP " + std::to_string(row.http_status));
+    const FetchFailure got = classify_transfer(row.code, row.http_status, row.too_large, row.refused);
+    EXPECT_EQ(to_string(got), to_string(row.want));
+    EXPECT_EQ(is_transient(got), row.transient);
+    if (row.reason) {
+      EXPECT_EQ(failure_reason(got, row.http_status), row.reason);
+    }
+  }
 }
 
 TEST(Fetcher, NonPublicAddressRanges) {

@@ -30,27 +30,39 @@ TEST(Politeness, BackoffDoublesWithJitterWithinHalfAndFullDelay) {
 }
 
 TEST(Politeness, RobotsStatusTableOfRfc9309) {
-  FetchResult ok;
-  ok.http_status = 200;
+  // An answer as the fetcher reports it: status ok, the reason from the one translation.
+  auto answer = [](long code) {
+    FetchResult r;
+    r.http_status = code;
+    r.failure = classify_transfer(0 /* CURLE_OK */, code, false, false);
+    return r;
+  };
+  FetchResult ok = answer(200);
   ok.body = "User-agent: *\nDisallow: /private/\n";
   EXPECT_FALSE(robots_from_fetch(ok).allowed("yuqing/0.1", "/private/x"));
   EXPECT_TRUE(robots_from_fetch(ok).allowed("yuqing/0.1", "/public"));
-  FetchResult missing;
-  missing.http_status = 404;
+  const FetchResult missing = answer(404);
   EXPECT_TRUE(robots_from_fetch(missing).allowed("yuqing", "/anything"));
   EXPECT_FALSE(robots_unreachable(missing));
   for (long code : {429L, 500L, 503L}) {
-    FetchResult r;
-    r.http_status = code;
+    const FetchResult r = answer(code);
     EXPECT_FALSE(robots_from_fetch(r).allowed("yuqing", "/anything")) << code;
     EXPECT_TRUE(robots_unreachable(r)) << code;
   }
   FetchResult network;
-  network.status = Status::retry_later("connection refused");
+  network.status = Status::retry_later("http://a/robots.txt: Couldn't connect to server");
+  network.failure = FetchFailure::connect;
   EXPECT_FALSE(robots_from_fetch(network).allowed("yuqing", "/x"));
   FetchResult loop;
   loop.status = Status::reject("http://a/robots.txt: Number of redirects hit maximum amount");
+  loop.failure = FetchFailure::too_many_redirects;
   EXPECT_TRUE(robots_from_fetch(loop).allowed("yuqing", "/x")) << "too many redirects reads as 404";
+  // The reason decides, not the words: a timeout at a host whose name says "redirect" is a timeout.
+  FetchResult slow;
+  slow.status = Status::retry_later("http://redirect.example.cn/robots.txt: Timeout was reached");
+  slow.failure = FetchFailure::timeout;
+  EXPECT_TRUE(robots_unreachable(slow));
+  EXPECT_FALSE(robots_from_fetch(slow).allowed("yuqing", "/x"));
 }
 
 TEST(Politeness, RobotsCacheExpires) {
