@@ -20,7 +20,7 @@ using namespace yuqing::alerts;
 
 AlertsConfig load_alerts(const Config& c, const std::string& file) { return load_alerts_config(c, file); }
 
-// "2026-10-19", "2026-10-19 08:00" (China time unless an offset is given) or ISO 8601.
+// "2026-10-19", "2026-10-19 08:00" (local time, alerts.yaml's utc_offset_minutes, unless an offset is given) or ISO 8601.
 Status parse_when(const std::string& text, const AlertsConfig& ac, UnixSeconds& out) {
   std::string iso = text;
   if (iso.size() == 10) iso += "T00:00";

@@ -34,12 +34,12 @@ Status run_self(const Config& c, const std::string& args) {
   return Status::ok();
 }
 
-// The ISO week with the most documents on the scenario's timeline (China time): its peak.
+// The ISO week with the most documents on the scenario's timeline (local time): its peak.
 std::string peak_week(const sandbox::SandboxWeb& web) {
   std::map<std::pair<int, int>, int> per_week;
   for (const auto& d : web.documents()) {
     int year = 0, week = 0;
-    queries::iso_week_of_day((d.published_at + 8 * 3600) / 86400, year, week);
+    iso_week_of_day(local_day(d.published_at), year, week);
     ++per_week[{year, week}];
   }
   std::pair<int, int> best{};

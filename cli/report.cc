@@ -34,7 +34,8 @@ struct WeeklyArgs {
 
 std::string local_time_text(UnixSeconds t) {
   const std::string iso = format_iso8601(t);  // "YYYY-MM-DDThh:mm:ss+08:00"
-  return iso.substr(0, 10) + " " + iso.substr(11, 5) + "（北京时间）";
+  const std::string zone = local_offset_minutes() == 8 * 60 ? "北京时间" : "UTC" + (iso.back() == 'Z' ? "" : iso.substr(19));
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + "（" + zone + "）";
 }
 
 Status write_file(const std::filesystem::path& p, const std::string& data) {
@@ -52,8 +53,8 @@ int run_weekly(Context& ctx, const WeeklyArgs& a) {
   o.stories = a.stories;
   o.min_documents = a.min_documents;
   if (a.week.empty()) {
-    // The last complete week on China Standard Time, the district's calendar.
-    queries::iso_week_of_day((now_seconds() + 8 * 3600) / 86400 - 7, o.iso_year, o.iso_week);
+    // The last complete week in the district's local time.
+    iso_week_of_day(local_day(now_seconds()) - 7, o.iso_year, o.iso_week);
   } else if (Status s = queries::parse_iso_week(a.week, o.iso_year, o.iso_week); !s) {
     return report(s, "report weekly");
   }
@@ -163,7 +164,7 @@ void add_report_command(CLI::App& app, Context& ctx) {
       "  yuqing report weekly --week 2026-W43 --email && yuqing mail flush\n"
       "  yuqing report weekly --week 2026-W43 --sql      # every statement the report runs");
   auto a = std::make_shared<WeeklyArgs>();
-  weekly->add_option("--week", a->week, "ISO week, e.g. 2026-W43; default: the last complete week (China time)");
+  weekly->add_option("--week", a->week, "ISO week, e.g. 2026-W43; default: the last complete week (local time)");
   weekly->add_option("--format", a->formats, "comma-separated: html, pdf, md")->capture_default_str();
   weekly->add_option("--out", a->out, "output directory; default: var/reports/<week>/");
   weekly->add_option("--tz", a->timezone, "time zone of the week and of every date shown")->capture_default_str();

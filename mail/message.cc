@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <ctime>
 
 #include "core/hash.h"
 
@@ -75,20 +73,6 @@ int hex_value(char c) {
 std::string domain_of(std::string_view address) {
   const auto at = address.rfind('@');
   return at == std::string_view::npos ? std::string() : std::string(address.substr(at + 1));
-}
-
-// "Date:" in RFC 5322 form at +0800, independent of the process locale.
-std::string rfc5322_date(UnixSeconds t) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::time_t local = static_cast<std::time_t>(t + 8 * 3600);
-  std::tm tm{};
-  ::gmtime_r(&local, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0800", kDays[tm.tm_wday], tm.tm_mday,
-                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
 }
 
 // Base64 in lines of 76 characters joined by CRLF (no trailing CRLF).
@@ -529,7 +513,7 @@ std::string render_mime(const Email& email, UnixSeconds date) {
   }
 
   std::string m;
-  m += "Date: " + rfc5322_date(date) + "\r\n";
+  m += "Date: " + format_rfc5322(date) + "\r\n";
   if (from_ok) m += "From: " + render_mailbox(from, 6) + "\r\n";
   if (!to.empty()) m += "To: " + render_address_list(to, 4) + "\r\n";
   m += "Subject: " + encode_header_words(email.subject, 9) + "\r\n";

@@ -61,7 +61,8 @@ std::string normalize_message_id(std::string_view id, std::string_view from_addr
 // derived from a hash of the content (so the same Email always gets the same id).
 std::string message_id_of(const Email& email);
 
-// RFC 5322 bytes with CRLF line ends. `date` is rendered in China Standard Time (+0800).
+// RFC 5322 bytes with CRLF line ends. `date` is rendered in the district's local time (core/time.h,
+// +0800 by default).
 std::string render_mime(const Email& email, UnixSeconds date);
 
 // Header text made safe: every control character (CR, LF, TAB, NUL, DEL...) becomes a space, runs

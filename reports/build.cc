@@ -264,7 +264,7 @@ Status build_report(clickhouse::Client& client, const Options& o, Report& r) {
       by_day[d.day] = d;
     }
     for (int64_t k = p.w.start_day - 28; k < p.w.start_day + 7; ++k) {
-      const std::string day = q::day_text(k);
+      const std::string day = format_day(k);
       auto it = by_day.find(day);
       ov.days.push_back(it == by_day.end() ? DayPoint{day, 0, 0} : it->second);
     }
@@ -368,7 +368,7 @@ Status build_report(clickhouse::Client& client, const Options& o, Report& r) {
       per_day[cell(activity, a, "day")] += u64(cell(activity, a, "documents"));
       per_site[cell(activity, a, "site")] += u64(cell(activity, a, "documents"));
     }
-    for (int64_t k = p.w.start_day; k < p.w.start_day + 7; ++k) st.timeline.push_back({q::day_text(k), per_day[q::day_text(k)]});
+    for (int64_t k = p.w.start_day; k < p.w.start_day + 7; ++k) st.timeline.push_back({format_day(k), per_day[format_day(k)]});
     for (const auto& [site, n] : per_site) st.spread.push_back({site, n});
     std::stable_sort(st.spread.begin(), st.spread.end(), [](const SiteCount& a, const SiteCount& b) { return a.documents > b.documents; });
     if (Status s = run("story documents", docs_sql, docs); !s) return s;

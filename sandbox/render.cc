@@ -50,14 +50,6 @@ std::string local_time(UnixSeconds t, bool seconds = false) {
   return iso.substr(0, 10) + " " + iso.substr(11, seconds ? 8 : 5);
 }
 
-std::string rfc822(UnixSeconds t) {
-  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::string iso = format_iso8601(t);
-  return std::string(kDays[((t + 8 * 3600) / 86400) % 7]) + ", " + iso.substr(8, 2) + " " + kMonths[std::stoi(iso.substr(5, 2)) - 1] + " " +
-         iso.substr(0, 4) + " " + iso.substr(11, 8) + " +0800";
-}
-
 // UTF-8 -> GBK; characters GBK lacks (emoji) become &#NNNNN; as on real GBK sites.
 std::string to_gbk(const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
@@ -502,7 +494,7 @@ class Renderer {
       const TruthDoc& d = doc(web_.api_articles_[n - 1 - k]);
       const std::string link = "http://" + r_.host + d.path;
       items += "<item><title>" + esc(d.title) + "</title><link>" + link + "</link><guid isPermaLink=\"true\">" + link + "</guid><pubDate>" +
-               rfc822(d.published_at) + "</pubDate><description>" + esc(d.paragraphs.empty() ? "" : d.paragraphs[0]) + "</description></item>\n";
+               format_rfc5322(d.published_at) + "</pubDate><description>" + esc(d.paragraphs.empty() ? "" : d.paragraphs[0]) + "</description></item>\n";
       last = std::max(last, d.published_at);
     }
     return {200, "application/rss+xml; charset=utf-8",

@@ -55,10 +55,9 @@ std::vector<std::pair<std::string, double>> read_weights(YamlSection& parent, co
 UnixSeconds parse_day(YamlSection& s, const std::string& key) {
   std::string text;
   s.read(key, text);
-  auto t = parse_iso8601(text + "T00:00:00+08:00");
+  auto t = parse_iso8601_local(text + "T00:00:00");  // the district's midnight
   if (!t) s.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
-  // 1970-01-01 was a Thursday: day index 4 in Monday-first counting.
-  if (((*t + 8 * 3600) / 86400 + 3) % 7 != 0) s.fail(key, "the timeline must start on a Monday");
+  if (weekday_from_monday(local_day(*t)) != 0) s.fail(key, "the timeline must start on a Monday");
   return *t;
 }
 

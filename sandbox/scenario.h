@@ -52,7 +52,7 @@ struct ScenarioEvent {
 
 struct Scenario {
   std::string name;
-  UnixSeconds start = 0;           // Monday 00:00 China time
+  UnixSeconds start = 0;           // Monday 00:00 local time (core/time.h)
   int weeks = 6;
   std::array<double, 7> weekday{}; // Monday..Sunday volume factors
   std::array<double, 24> hours{};  // relative weights of the hour of day

@@ -15,7 +15,6 @@ namespace yuqing::sandbox {
 namespace {
 
 constexpr UnixSeconds kDay = 86400;
-constexpr UnixSeconds kChinaOffset = 8 * 3600;
 constexpr UnixSeconds kLateAfter = 15 * kDay;
 constexpr int kQuirkedTopLevel = 6;  // the oldest six top-level documents of every site carry a quirk
 constexpr const char* kQuirks[kQuirkedTopLevel] = {"throttle-429", "unavailable-503", "slow", "broken-html", "huge", "redirect"};

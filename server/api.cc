@@ -128,8 +128,8 @@ Status check_text(const std::string& name, const std::string& v, size_t max_byte
   return Status::ok();
 }
 
-// An instant from the queries' time forms; local dates are China Standard Time (UTC+8, no DST),
-// the district's calendar, because alerts are filtered by when they fired.
+// An instant from the queries' time forms; local dates are the district's local time (core/time.h),
+// because alerts are filtered by when they fired.
 Status instant(const std::string& name, const std::string& text, UnixSeconds now, UnixSeconds& out) {
   queries::TimeBound b;
   if (Status s = queries::parse_time_bound(text, now, b); !s) return Status::invalid(name + ": " + s.message());
@@ -137,9 +137,9 @@ Status instant(const std::string& name, const std::string& text, UnixSeconds now
     out = *b.instant;
     return Status::ok();
   }
-  const auto& l = b.local;  // "YYYY-MM-DD HH:MM:SS", checked
-  const int64_t days = days_from_civil(std::stoi(l.substr(0, 4)), unsigned(std::stoi(l.substr(5, 2))), unsigned(std::stoi(l.substr(8, 2))));
-  out = days * 86400 + std::stoi(l.substr(11, 2)) * 3600 + std::stoi(l.substr(14, 2)) * 60 + std::stoi(l.substr(17, 2)) - 8 * 3600;
+  const auto t = parse_iso8601_local(b.local);  // "YYYY-MM-DD HH:MM:SS", checked
+  if (!t) return Status::invalid(name + ": '" + text + "' is not a time");
+  out = *t;
   return Status::ok();
 }
 

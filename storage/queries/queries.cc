@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <sstream>
 
 namespace yuqing::queries {
@@ -107,35 +106,6 @@ std::string bucket_sql(Granularity g, const std::string& tz) {
     case Granularity::month: return "toString(toStartOfMonth(hour, " + z + "))";
   }
   return {};
-}
-
-// days since 1970-01-01 -> civil date (H. Hinnant's algorithm, inverse of days_from_civil).
-void civil_from_days(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = int(yoe + era * 400 + (m <= 2));
-}
-
-std::string date_text(int64_t days) {
-  int y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
-}
-
-// Monday of ISO week 1 of `year`, in days since the epoch (1970-01-01 was a Thursday).
-int64_t iso_week1_monday(int year) {
-  const int64_t jan4 = days_from_civil(year, 1, 4);
-  const int64_t weekday_from_monday = ((jan4 + 3) % 7 + 7) % 7;
-  return jan4 - weekday_from_monday;
 }
 
 std::string unescape_tsv(std::string_view s) {
@@ -280,14 +250,6 @@ Status parse_iso_week(std::string_view text, int& year, int& week) {
   return Status::ok();
 }
 
-void iso_week_of_day(int64_t days, int& year, int& week) {
-  unsigned m, d;
-  civil_from_days(days, year, m, d);
-  if (days < iso_week1_monday(year)) --year;
-  else if (days >= iso_week1_monday(year + 1)) ++year;
-  week = int((days - iso_week1_monday(year)) / 7 + 1);
-}
-
 Status build_trend(const TrendQuery& q, std::string& sql) {
   if (Status s = check_common(q.common); !s) return s;
   const std::string bucket = bucket_sql(q.by, q.common.timezone);
@@ -308,7 +270,7 @@ Status build_top_issues(const TopIssuesQuery& q, std::string& sql) {
   if (q.iso_week < 1 || q.iso_week > 53) return Status::invalid("week: must be between 1 and 53");
   const int64_t monday = iso_week1_monday(q.iso_year) + 7 * int64_t(q.iso_week - 1);
   const std::string tz = quote(q.common.timezone);
-  const auto at = [&](int64_t days) { return "toDateTime('" + date_text(days) + " 00:00:00', " + tz + ")"; };
+  const auto at = [&](int64_t days) { return "toDateTime('" + format_day(days) + " 00:00:00', " + tz + ")"; };
   Common c = q.common;
   c.window = {};
   sql = "SELECT issue, "

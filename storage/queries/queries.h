@@ -90,10 +90,8 @@ struct TopIssuesQuery {
   int iso_week = 0;
   int limit = 10;
 };
-// Parses "2026-W48" (ISO 8601 week).
+// Parses "2026-W48" (ISO 8601 week). The week of a day is core/time.h iso_week_of_day().
 Status parse_iso_week(std::string_view text, int& year, int& week);
-// The ISO week holding a day (days since 1970-01-01).
-void iso_week_of_day(int64_t days, int& year, int& week);
 
 // Top keywords in a window, or with `emerging`, the keywords whose daily rate in the last
 // `recent_days` before `until` rose most over the `baseline_days` before them (add-one smoothed).

@@ -134,8 +134,8 @@ Status top_issues_from_params(const Params& p, UnixSeconds now, TopIssuesQuery& 
   if (Status s = r.common("", now, q.common, o); !s) return s;
   if (Status s = r.integer("limit", q.limit); !s) return s;
   if (const auto* week = r.get("week"); week && !week->empty()) return parse_iso_week(*week, q.iso_year, q.iso_week);
-  // The current week on China Standard Time, the district's calendar.
-  iso_week_of_day((now + 8 * 3600) / 86400, q.iso_year, q.iso_week);
+  // The current week in the district's local time.
+  iso_week_of_day(local_day(now), q.iso_year, q.iso_week);
   return Status::ok();
 }
 

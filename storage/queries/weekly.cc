@@ -7,12 +7,6 @@ namespace {
 
 using clickhouse::quote;
 
-// Monday of ISO week 1 (the week holding 4 January), days since the epoch (a Thursday).
-int64_t week1_monday(int year) {
-  const int64_t jan4 = days_from_civil(year, 1, 4);
-  return jan4 - (((jan4 + 3) % 7) + 7) % 7;
-}
-
 // The window and time zone are checked by the same code as every analysts' query (build_docs
 // validates a Common); filters are refused where a report query has none.
 Status check(const Common& c, bool filters_allowed) {
@@ -50,25 +44,9 @@ Status check_story(const StoryQuery& q) {
 
 }  // namespace
 
-std::string day_text(int64_t days) {
-  // Inverse of days_from_civil (H. Hinnant).
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int y = int(yoe + era * 400 + (m <= 2));
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
-}
-
 Status week_span(int iso_year, int iso_week, WeekSpan& out) {
   if (iso_year < 1971 || iso_year > 2200) return Status::invalid("week: year out of range");
-  const int64_t weeks = (week1_monday(iso_year + 1) - week1_monday(iso_year)) / 7;
+  const int64_t weeks = (iso_week1_monday(iso_year + 1) - iso_week1_monday(iso_year)) / 7;
   if (iso_week < 1 || iso_week > weeks)
     return Status::invalid("week: " + std::to_string(iso_year) + " has " + std::to_string(weeks) + " ISO weeks");
   out = {};
@@ -77,11 +55,11 @@ Status week_span(int iso_year, int iso_week, WeekSpan& out) {
   char label[32];
   std::snprintf(label, sizeof label, "%04d-W%02d", iso_year, iso_week);
   out.label = label;
-  out.start_day = week1_monday(iso_year) + 7 * int64_t(iso_week - 1);
-  out.start = day_text(out.start_day) + " 00:00:00";
-  out.end = day_text(out.start_day + 7) + " 00:00:00";
-  out.previous_start = day_text(out.start_day - 7) + " 00:00:00";
-  out.baseline_start = day_text(out.start_day - 28) + " 00:00:00";
+  out.start_day = iso_week1_monday(iso_year) + 7 * int64_t(iso_week - 1);
+  out.start = format_day(out.start_day) + " 00:00:00";
+  out.end = format_day(out.start_day + 7) + " 00:00:00";
+  out.previous_start = format_day(out.start_day - 7) + " 00:00:00";
+  out.baseline_start = format_day(out.start_day - 28) + " 00:00:00";
   return Status::ok();
 }
 

@@ -32,8 +32,6 @@ struct WeekSpan {
   int64_t start_day = 0;      // days since 1970-01-01 of the Monday
 };
 Status week_span(int iso_year, int iso_week, WeekSpan& out);
-// "YYYY-MM-DD" of a day number.
-std::string day_text(int64_t days);
 
 // Per policy issue: distinct documents this week, last week and in the four weeks before this one
 // (their mean is the baseline), negative documents this week, distinct sites and places this week.
