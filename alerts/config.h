@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/time.h"
 
 namespace yuqing::alerts {
 
@@ -88,7 +89,9 @@ struct AlertsConfig {
   std::filesystem::path file;
   int interval_minutes = 60;
   int lookback_days = 35;
-  int utc_offset_minutes = 480;   // local time for quiet hours, digests and day boundaries (China time)
+  // Local time for quiet hours, digests and day boundaries: pipeline.yaml's time.utc_offset_minutes
+  // (core/time.h) unless alerts.yaml sets its own.
+  int utc_offset_minutes = local_offset_minutes();
   std::vector<std::string> official_sites;  // government sites: their articles are answers, not voices
   VolumeSpikeOptions volume_spike;
   NegativeSurgeOptions negative_surge;

@@ -23,7 +23,7 @@ struct Context {
   int exit_code = 0;
 
   // Names the log after the stage and loads the config (on first use, so `--help` never needs a
-  // valid config). Throws ConfigError.
+  // valid config), setting the district's local time from it (core/time.h). Throws ConfigError.
   const Config& start(const std::string& stage);
 };
 

@@ -5,13 +5,17 @@
 #include "cli/command.h"
 #include "core/log.h"
 #include "core/shutdown.h"
+#include "core/time.h"
 
 namespace yuqing::cli {
 
 const Config& Context::start(const std::string& stage) {
   init_logging(stage, log_level);
   install_shutdown_handlers();
-  if (!config) config = load_config(config_path.empty() ? default_config_path() : std::filesystem::path(config_path));
+  if (!config) {
+    config = load_config(config_path.empty() ? default_config_path() : std::filesystem::path(config_path));
+    set_local_offset_minutes(config->time.utc_offset_minutes);  // once, before any stage starts a thread
+  }
   return *config;
 }
 

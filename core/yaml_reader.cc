@@ -1,8 +1,19 @@
 #include "core/yaml_reader.h"
 
+#include <charconv>
 #include <limits>
 
 namespace yuqing {
+namespace {
+
+// The shortest text that reads back as `x`: "0.01", not std::to_string's "0.010000".
+std::string shortest(double x) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+}  // namespace
 
 YamlSection::YamlSection(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {
@@ -63,7 +74,9 @@ void YamlSection::read(const std::string& key, long& out, long min, long max) {
     fail(key, "expected an integer, got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
   }
   if (x < min || x > max)
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + std::to_string(x));
+    fail(key, (max == std::numeric_limits<long>::max() ? "must be at least " + std::to_string(min)
+                                                        : "must be between " + std::to_string(min) + " and " + std::to_string(max)) +
+                  ", got " + std::to_string(x));
   out = x;
 }
 
@@ -84,7 +97,7 @@ void YamlSection::read(const std::string& key, double& out, double min, double m
     fail(key, "expected a number, got '" + (v.IsScalar() ? v.Scalar() : std::string("a collection")) + "'");
   }
   if (!(x >= min && x <= max))
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + std::to_string(x));
+    fail(key, "must be between " + shortest(min) + " and " + shortest(max) + ", got " + shortest(x));
   out = x;
 }
 

@@ -5,8 +5,13 @@
 
 #include <unistd.h>
 
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 namespace yuqing {
 namespace {
@@ -32,30 +37,114 @@ std::string error_of(const std::string& yaml) {
 
 }  // namespace
 
-// Addresses are left out: the environment may override them (YUQING_KAFKA_BROKERS...).
-TEST(Config, TheShippedFileLoadsAndMatchesTheDefaults) {
-  const Config c = load_config("configs/pipeline.yaml");
-  const Config defaults;
-  EXPECT_EQ(c.kafka.raw_topic, defaults.kafka.raw_topic);
-  EXPECT_EQ(c.clickhouse.database, defaults.clickhouse.database);
-  EXPECT_EQ(c.sink.batch_rows, defaults.sink.batch_rows);
-  EXPECT_EQ(c.sandbox.port, defaults.sandbox.port);
-  EXPECT_EQ(c.home, fs::current_path());
+// configs/pipeline.yaml documents the defaults: every key of every table is written out, with the
+// table's default, and the file holds no key the tables lack (read without the environment, which
+// may override addresses).
+TEST(Config, TheShippedFileWritesOutEveryDefault) {
+  const Config file = read_config_file("configs/pipeline.yaml");
+  EXPECT_EQ(file.home, fs::current_path());
+  const auto defaults = describe_config(Config{});
+  const auto shipped = describe_config(file);
+  ASSERT_EQ(shipped.size(), defaults.size());
+  const YAML::Node yaml = YAML::LoadFile("configs/pipeline.yaml");
+  size_t keys = 0;
+  for (size_t i = 0; i < defaults.size(); ++i) {
+    const auto& section = defaults[i];
+    ASSERT_TRUE(yaml[section.name].IsMap()) << section.name << ": missing from configs/pipeline.yaml";
+    ASSERT_EQ(shipped[i].keys.size(), section.keys.size());
+    for (size_t k = 0; k < section.keys.size(); ++k) {
+      const std::string path = section.name + "." + section.keys[k].key;
+      EXPECT_TRUE(yaml[section.name][section.keys[k].key]) << path << ": not written out in configs/pipeline.yaml";
+      EXPECT_EQ(shipped[i].keys[k].value, section.keys[k].value) << path << ": configs/pipeline.yaml differs from the default";
+      ++keys;
+    }
+    for (const auto& kv : yaml[section.name]) {
+      const std::string key = kv.first.Scalar();
+      EXPECT_TRUE(std::any_of(section.keys.begin(), section.keys.end(), [&](const auto& d) { return d.key == key; }))
+          << section.name << "." << key << ": in configs/pipeline.yaml but not in the table";
+    }
+  }
+  for (const auto& kv : yaml)
+    EXPECT_TRUE(std::any_of(defaults.begin(), defaults.end(), [&](const auto& s) { return s.name == kv.first.Scalar(); }))
+        << kv.first.Scalar() << ": in configs/pipeline.yaml but not a section";
+  EXPECT_GE(keys, 50u);  // the walk above did happen
 }
 
-TEST(Config, UnknownKeysAreErrorsNamingTheirPath) {
-  const std::string e = error_of("kafka:\n  brokrs: x\n");
-  EXPECT_NE(e.find("kafka.brokrs: unknown key"), std::string::npos) << e;
-  EXPECT_NE(error_of("nonsense: 1\n").find("nonsense: unknown key"), std::string::npos);
+// And it is exactly what `yuqing config --defaults` prints, comments included, so the docs in the
+// file cannot drift from the table either.
+TEST(Config, TheShippedFileIsTheDefaultsOutput) {
+  std::ifstream in("configs/pipeline.yaml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, config_yaml(Config{})) << "regenerate it: yuqing config --defaults > configs/pipeline.yaml";
 }
 
+TEST(Config, TheDefaultsOutputReadsBackAsTheDefaults) {
+  const fs::path file = write_config(config_yaml(Config{}));
+  EXPECT_EQ(config_yaml(read_config_file(file)), config_yaml(Config{}));
+}
+
+TEST(Config, EveryKeyIsDocumented) {
+  for (const auto& section : describe_config(Config{})) {
+    EXPECT_FALSE(section.doc.empty()) << section.name;
+    for (const auto& k : section.keys) EXPECT_FALSE(k.doc.empty()) << section.name << "." << k.key;
+  }
+}
+
+// A value different from the default is read into its member, for every kind of key.
+TEST(Config, ValuesAreReadIntoTheirMembers) {
+  const Config c = read_config_file(write_config(
+      "time: {utc_offset_minutes: -300}\n"
+      "kafka: {partitions: 12, client: {linger.ms: '5'}}\n"
+      "clickhouse: {verify_tls: false, url: 'https://ch:8443'}\n"
+      "crawler: {per_host_rate: 0.5, max_body_bytes: 2048}\n"
+      "mail: {starttls: required, from: 'ops <ops@example.org>'}\n"));
+  EXPECT_EQ(c.time.utc_offset_minutes, -300);
+  EXPECT_EQ(c.kafka.partitions, 12);
+  EXPECT_EQ(c.kafka.client.at("linger.ms"), "5");
+  EXPECT_FALSE(c.clickhouse.verify_tls);
+  EXPECT_EQ(c.clickhouse.url, "https://ch:8443");
+  EXPECT_EQ(c.crawler.per_host_rate, 0.5);
+  EXPECT_EQ(c.crawler.max_body_bytes, 2048);
+  EXPECT_EQ(c.mail.starttls, "required");
+  EXPECT_EQ(c.sink.batch_rows, 5000);  // untouched: the default
+}
+
+// Each bad value, and the error it gives: the YAML path, what is allowed, what was found.
 TEST(Config, BadValuesNameTheirPathAndValue) {
-  const std::string e = error_of("kafka:\n  partitions: three\n");
-  EXPECT_NE(e.find("kafka.partitions"), std::string::npos) << e;
-  EXPECT_NE(e.find("three"), std::string::npos) << e;
-  EXPECT_NE(error_of("sink:\n  batch_rows: 0\n").find("sink.batch_rows: must be between"), std::string::npos);
-  EXPECT_NE(error_of("clickhouse:\n  url: ftp://x\n").find("clickhouse.url"), std::string::npos);
-  EXPECT_NE(error_of("kafka: [1, 2]\n").find("kafka: expected a mapping"), std::string::npos);
+  struct Case {
+    std::string yaml;
+    std::string error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"sink: {batch_rows: 0}", "sink.batch_rows: must be between 1 and 10000000, got 0"},
+           {"kafka: {partitions: three}", "kafka.partitions: expected an integer, got 'three'"},
+           {"kafka: {replication: 17}", "kafka.replication: must be between 1 and 16, got 17"},
+           {"time: {utc_offset_minutes: 900}", "time.utc_offset_minutes: must be between -840 and 840, got 900"},
+           {"time: {utc_offset_minutes: -300}", ""},
+           {"crawler: {per_host_rate: 0}", "crawler.per_host_rate: must be between 0.01 and 1000, got 0"},
+           {"crawler: {max_body_bytes: 12}", "crawler.max_body_bytes: must be between 1024 and 1073741824, got 12"},
+           {"sandbox: {seed: -1}", "sandbox.seed: must be at least 0, got -1"},
+           {"sandbox: {port: 70000}", "sandbox.port: must be between 1 and 65535, got 70000"},
+           {"clickhouse: {compress: maybe}", "clickhouse.compress: expected true or false, got 'maybe'"},
+           {"clickhouse: {url: 'ftp://x'}", "clickhouse.url: must start with http:// or https://, got 'ftp://x'"},
+           {"clickhouse: {database: 'my-db'}", "clickhouse.database: only letters, digits and _ are allowed"},
+           {"clickhouse: {settings: {max_threads: [1]}}", "clickhouse.settings.max_threads: expected a scalar value"},
+           {"mail: {url: 'http://x'}", "mail.url: must start with smtp:// or smtps://, got 'http://x'"},
+           {"mail: {starttls: always}", "mail.starttls: must be none, try or required, got 'always'"},
+           {"mail: {from: nobody}", "mail.from: must be an address like 'name <user@host>', got 'nobody'"},
+           {"mail: {retry_base_ms: 5000, retry_max_ms: 1000}", "mail.retry_max_ms: must not be below retry_base_ms"},
+           {"kafka: [1, 2]", "kafka: expected a mapping"},
+           {"kafka: {brokrs: x}", "kafka.brokrs: unknown key"},
+           {"nonsense: 1", "nonsense: unknown key"},
+       }) {
+    const std::string e = error_of(c.yaml + "\n");
+    if (c.error.empty()) {
+      EXPECT_EQ(e, "") << c.yaml;
+    } else {
+      EXPECT_NE(e.find(": " + c.error), std::string::npos) << c.yaml << "\n  gave: " << e;
+      EXPECT_NE(e.find("configs/pipeline.yaml: "), std::string::npos) << e;  // and the file
+    }
+  }
 }
 
 TEST(Config, PasswordsAreNeverReadFromYaml) {
