@@ -45,5 +45,6 @@ void add_alert_command(CLI::App& app, Context& ctx);
 void add_report_command(CLI::App& app, Context& ctx);
 void add_mail_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);
+void add_config_command(CLI::App& app, Context& ctx);
 
 }  // namespace yuqing::cli
