@@ -14,6 +14,10 @@
 #include "core/config.h"
 #include "core/status.h"
 
+namespace yuqing::server {
+class DashboardServer;
+}
+
 namespace yuqing::cli {
 
 struct Context {
@@ -46,5 +50,9 @@ void add_report_command(CLI::App& app, Context& ctx);
 void add_mail_command(CLI::App& app, Context& ctx);
 void add_serve_command(CLI::App& app, Context& ctx);
 void add_config_command(CLI::App& app, Context& ctx);
+void add_ingest_command(CLI::App& app, Context& ctx);
+
+// POST /api/ingest on the dashboard server (cli/ingest.cc): the CLI composes the server and ingest.
+void add_ingest_route(server::DashboardServer& dashboard, const Config& config);
 
 }  // namespace yuqing::cli

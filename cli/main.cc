@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   cli::add_mail_command(app, ctx);
   cli::add_serve_command(app, ctx);
   cli::add_config_command(app, ctx);
+  cli::add_ingest_command(app, ctx);
 
   try {
     app.parse(argc, argv);

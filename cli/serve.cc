@@ -59,6 +59,7 @@ void add_serve_command(CLI::App& app, Context& ctx) {
       return;
     }
     server::DashboardServer dashboard(c.clickhouse, sc, std::make_unique<server::Auth>(sc, demo_password, token));
+    add_ingest_route(dashboard, c);
     if (s = dashboard.start(sc.host, sc.port); !s) {
       ctx.exit_code = report(s, "serve");
       return;

@@ -21,7 +21,7 @@ packages=(
   openjdk-17-jre-headless maven
   python3-aiosmtpd
   friso-dict libopencc-dev libopencc-data liblinear-dev
-  libsodium-dev chromium fonts-noto-cjk poppler-utils
+  libsodium-dev libcsv-dev chromium fonts-noto-cjk poppler-utils
 )
 # The dashboard's npm packages need node and npm (NodeSource's nodejs bundles npm: keep it).
 command -v npm >/dev/null || packages+=(nodejs npm)

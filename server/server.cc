@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -15,6 +16,9 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kWorkerThreads = 32;
+// Logins and alert changes are small; a large body is a mistake or an attack. Body routes
+// (add_body_route) set their own limit.
+constexpr size_t kMaxJsonBody = 64 * 1024;
 
 struct StaticFile {
   const char* path;       // URL path
@@ -82,11 +86,18 @@ DashboardServer::DashboardServer(ClickHouseOptions clickhouse, ServerConfig conf
 
 DashboardServer::~DashboardServer() { stop(); }
 
+void DashboardServer::add_body_route(std::string path, size_t max_body, std::string summary, BodyHandler handler) {
+  body_routes_.push_back({std::move(path), max_body, std::move(summary), std::move(handler)});
+}
+
 void DashboardServer::install() {
   http_ = std::make_unique<httplib::Server>();
   auto& http = *http_;
-  // Logins and alert changes are small; a large body is a mistake or an attack.
-  http.set_payload_max_length(64 * 1024);
+  // httplib's one limit is the largest any route accepts (answered 413 by httplib); each route
+  // checks its own below.
+  size_t max_body = kMaxJsonBody;
+  for (const auto& r : body_routes_) max_body = std::max(max_body, r.max_body);
+  http.set_payload_max_length(max_body);
   // A kept-alive connection holds a worker thread while idle: with httplib's default pool (8 on
   // this machine) and 5 requests per connection, 10 concurrent clients waited up to 3 s for a
   // thread (tests/bench/api_bench.mjs). Browsers open up to 6 connections each.
@@ -170,6 +181,7 @@ void DashboardServer::install() {
       ApiRequest r;
       r.user = who(req);
       if (r.user.empty()) return send_json(res, 401, {{"error", "login required"}});
+      if (req.body.size() > kMaxJsonBody) return send_json(res, 413, {{"error", "body: larger than 64 KiB"}});
       for (const auto& [name, value] : req.params) r.params.emplace_back(name, value);
       if (req.matches.size() > 1) r.id = req.matches[1];
       r.body = json::object();
@@ -187,9 +199,23 @@ void DashboardServer::install() {
     if (std::string(e.method) == "POST") http.Post(route_pattern(e.path), handler);
     else http.Get(route_pattern(e.path), handler);
   }
-  http.Get("/api", [](const httplib::Request&, httplib::Response& res) {
+  for (const auto& route : body_routes_) {
+    http.Post(route.path, [who, &route](const httplib::Request& req, httplib::Response& res) {
+      ApiRequest r;
+      r.user = who(req);
+      if (r.user.empty()) return send_json(res, 401, {{"error", "login required"}});
+      if (req.body.size() > route.max_body)
+        return send_json(res, 413, {{"error", "body: larger than " + std::to_string(route.max_body) + " bytes"}});
+      for (const auto& [name, value] : req.params) r.params.emplace_back(name, value);
+      const ApiReply reply = route.handler(req.body, r);
+      if (reply.status >= 500) spdlog::warn("serve: POST {}: {}", req.path, reply.body.dump());
+      send_json(res, reply.status, reply.body);
+    });
+  }
+  http.Get("/api", [this](const httplib::Request&, httplib::Response& res) {
     json list = json::array();
     for (const auto& e : endpoints()) list.push_back({{"method", e.method}, {"path", e.path}, {"summary", e.summary}});
+    for (const auto& r : body_routes_) list.push_back({{"method", "POST"}, {"path", r.path}, {"summary", r.summary}});
     send_json(res, 200, {{"endpoints", list}, {"documentation", "docs/API.md"}});
   });
 }

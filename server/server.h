@@ -12,12 +12,15 @@
 // - One ClickHouse client per worker thread; start() returns once the socket listens.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
+#include "server/api.h"
 #include "server/auth.h"
 #include "server/config.h"
 
@@ -34,6 +37,12 @@ class DashboardServer {
   DashboardServer(const DashboardServer&) = delete;
   DashboardServer& operator=(const DashboardServer&) = delete;
 
+  // A route whose handler reads the raw request body, added by the composing layer (the CLI adds
+  // POST /api/ingest from ingest/): the server authenticates the caller (401 otherwise) and refuses
+  // a body over `max_body` bytes with 413 before the handler runs. Call before start().
+  using BodyHandler = std::function<ApiReply(const std::string& body, const ApiRequest& request)>;
+  void add_body_route(std::string path, size_t max_body, std::string summary, BodyHandler handler);
+
   // port 0 picks a free one; port() tells which.
   Status start(const std::string& host, int port);
   int port() const { return port_; }
@@ -41,6 +50,14 @@ class DashboardServer {
 
  private:
   void install();
+
+  struct BodyRoute {
+    std::string path;
+    size_t max_body;
+    std::string summary;
+    BodyHandler handler;
+  };
+  std::vector<BodyRoute> body_routes_;
 
   ClickHouseOptions clickhouse_;
   ServerConfig config_;
