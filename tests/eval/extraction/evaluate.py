@@ -223,7 +223,7 @@ def chinese(binary, data, jobs, dump, trafilatura):
     print(f"  mean over the {len(gf1s)} GNE pages with GNE's own output as reference: {sum(gf1s) / len(gf1s):.3f}")
     print(f"  publish day equal to GNE's: {right_day}/{comparable} = {right_day / comparable:.3f}")
     for key, r in results.items():
-        if key.startswith("gne/"):
+        if key.startswith("gne/tests/"):
             dated += int(r["published_at"] is not None)
     print(f"  GNE test pages with a publish time found: {dated}/{len(gne_pages)} = {dated / len(gne_pages):.3f}")
 
