@@ -72,6 +72,14 @@ int main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     spdlog::error("configuration error: {}", e.what());
     return 2;
+  } catch (const std::exception& e) {
+    // A bug or an exhausted resource, not bad input: log it for the operator and exit 1 ("the work
+    // failed") instead of aborting with a core dump and no message.
+    spdlog::error("unexpected error: {}", e.what());
+    return 1;
+  } catch (...) {
+    spdlog::error("unexpected error of unknown type");
+    return 1;
   }
   return ctx.exit_code;
 }

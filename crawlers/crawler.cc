@@ -26,6 +26,11 @@
 namespace yuqing::crawlers {
 namespace {
 
+// How much of a refused document its dead letter keeps, tried in turn until Kafka takes the record
+// (the rest of it is what made it too large).
+constexpr size_t kDeadLetterKeep[] = {64 * 1024, 256, 0};
+constexpr const char* kTooLarge = "document too large";
+
 constexpr int kKafkaAckTimeoutMs = 60000;
 constexpr int kMaxRedirectHops = 5;
 constexpr uint64_t kProgressEvery = 200;
@@ -566,7 +571,9 @@ class CrawlRun {
   void produce(const Source& source, Document& d) {
     if (!kafka_error_.is_ok()) return;
     d.fetched_at = now_seconds();
-    if (Status s = producer_.produce(config_.kafka.raw_topic, d.id, to_json(d)); !s) {
+    const std::string value = to_json(d);
+    if (Status s = producer_.produce(config_.kafka.raw_topic, d.id, value); !s) {
+      if (s.kind() == Status::Kind::reject) return dead_letter(source, d, value, s);
       kafka_error_ = s;
       return;
     }
@@ -574,6 +581,27 @@ class CrawlRun {
     ++stats_.documents;
     ++h.documents;
     h.dated += d.published_at.has_value();
+  }
+
+  // One document Kafka refuses (larger than message.max.bytes) must not end the crawl: it goes to
+  // the dead-letter topic with as much of its value as fits (kDeadLetterKeep, shortest last: the
+  // key and the reason naming the URL always go), and counts as a failure of its source
+  // ("document too large") in the metrics and crawl_health.
+  void dead_letter(const Source& source, const Document& d, const std::string& value, const Status& why) {
+    spdlog::warn("crawl: dead-lettering {} ({} bytes): {}", d.url, value.size(), why.message());
+    const Status reason = Status::reject(why.message() + " (" + std::to_string(value.size()) + " bytes, " + d.url + ")");
+    Status s;
+    for (const size_t keep : kDeadLetterKeep) {
+      const stream::Message m{config_.kafka.raw_topic, -1, -1, d.id, value.substr(0, keep)};
+      s = producer_.produce(config_.kafka.dead_letter_topic, d.id, stream::dead_letter_record(m, reason, "crawl"));
+      if (s.kind() != Status::Kind::reject) break;
+    }
+    if (!s) {
+      kafka_error_ = s;
+      return;
+    }
+    ++stats_.failed[kTooLarge];
+    ++stats_.sources[source.name].failed[kTooLarge];
   }
 
   // Kafka first, then the frontier: a page is durably done only once its documents are acknowledged.

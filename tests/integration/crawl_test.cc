@@ -392,6 +392,60 @@ TEST_F(CrawlSandbox, FindsEveryDocumentOnceRespectsRobotsAndUses304OnRecrawl) {
   EXPECT_EQ(again.documents, 0u) << "unchanged pages produce nothing";
 }
 
+// Issue 15: one bad item never stops a stage. With Kafka's message.max.bytes at 1,000 bytes, the
+// longer documents are refused by the producer; each goes to the dead-letter topic (cut to fit: here
+// to nothing but its id, URL and reason),
+// counts as "document too large" for its source, and the crawl goes on: the documents on the raw
+// topic and the dead letters together are the truth, each exactly once.
+TEST_F(CrawlSandbox, ADocumentKafkaRefusesIsDeadLetteredAndTheCrawlGoesOn) {
+  const Config reader = config_;
+  config_.kafka.client["message.max.bytes"] = "1000";  // librdkafka's smallest
+  const auto sources = crawlers::load_sources(sources_file_);
+  crawlers::CrawlStats stats;
+  ASSERT_TRUE(crawl(stats, sources));
+  size_t messages = 0;
+  const auto got = read_topic(reader, messages);
+  Config dead_config = reader;
+  dead_config.kafka.raw_topic = reader.kafka.dead_letter_topic;
+  std::set<std::string> dead;
+  {
+    Status s;
+    auto consumer = kafka::Consumer::create(dead_config.kafka, "dead.reader." + std::to_string(::getpid()),
+                                            {dead_config.kafka.raw_topic}, s);
+    ASSERT_TRUE(s) << s.to_string();
+    for (int idle = 0; idle < 10;) {
+      auto batch = consumer->poll(1000, 500, s);
+      if (batch.empty()) {
+        idle += consumer->at_end() ? 3 : 1;
+        continue;
+      }
+      idle = 0;
+      for (const auto& m : batch) {
+        const auto record = nlohmann::json::parse(m.value);
+        EXPECT_EQ(record["stage"], "crawl");
+        EXPECT_NE(record["error"].get<std::string>().find("http://127.0.0.1:"), std::string::npos) << "names the URL";
+        EXPECT_NE(record["error"].get<std::string>().find("too large"), std::string::npos) << record["error"];
+        EXPECT_LE(record["value"].get<std::string>().size(), 64u * 1024);
+        EXPECT_TRUE(dead.insert(m.key).second) << "dead-lettered twice: " << m.key;
+      }
+    }
+  }
+  ASSERT_GT(dead.size(), 0u) << "some sandbox documents are longer than 1,000 bytes";
+  ASSERT_GT(got.size(), 0u);
+  for (const auto& id : dead) EXPECT_EQ(got.count(id), 0u) << "both produced and dead-lettered: " << id;
+  std::set<std::string> all(dead);
+  for (const auto& [id, d] : got) all.insert(id);
+  std::set<std::string> truth;
+  for (const auto& [id, t] : truth_.by_id) truth.insert(id);
+  EXPECT_EQ(all, truth) << "produced + dead-lettered = every document, once";
+  EXPECT_EQ(stats.documents, got.size());
+  EXPECT_EQ(stats.failed["document too large"], dead.size());
+  uint64_t per_source = 0;
+  for (const auto& [name, h] : stats.sources)
+    if (auto it = h.failed.find("document too large"); it != h.failed.end()) per_source += it->second;
+  EXPECT_EQ(per_source, dead.size());
+}
+
 // The slow page answers after 1.5 s; with a 1.4 s fetch timeout every attempt at it times out (the
 // server sleeps before it answers, so load can only delay it further), while every other page has
 // 1.4 s — a 1 s timeout once failed the 503 page's third attempt on a loaded 2-core machine. Each
