@@ -87,6 +87,10 @@ void add_train_command(CLI::App& app, Context& ctx) {
   category->add_option("--min-weight", co->min_weight, "leave n-grams whose |weight| is below this out of the model file")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  category->add_option("--balance", co->balance,
+                       "a class's rows weigh (other rows / class rows)^BALANCE in its model (0: all alike)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   category->callback([&ctx, data, co, c_out] {
     const Config& c = ctx.start("train");
     co->data_dir = data_dir(c, *data);

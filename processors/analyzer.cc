@@ -97,7 +97,7 @@ Analyzer::Analyzer(const std::filesystem::path& dir) {
     intent_ = std::make_unique<IntentTagger>(cues.child("intent"));
     cues.finish();
   }
-  category_ = std::make_unique<CategoryTagger>(section(dir, "taxonomy.yaml"));
+  category_ = std::make_unique<CategoryTagger>(section(dir, "taxonomy.yaml"), dir, true);
   issues_ = std::make_unique<IssueTagger>(section(dir, "issues.yaml"));
   places_ = std::make_unique<PlaceTagger>(section(dir, "places.yaml"));
   keywords_ = std::make_unique<KeywordTagger>(resolve(dir, o.keywords_idf), o.stopwords, o.keywords_top);
@@ -120,10 +120,11 @@ Tags Analyzer::analyze(const Document& doc) const {
   t.story_match = story.match;
   t.places = places_->tag(text, tokens);
   // A comment, reply or post seldom repeats where and what it is about; its parent's title and
-  // opening (Document::context) do. Places fall back on that context when the item names none, the
-  // category when the item holds no category term, issues (evidence marked "context:") when it
+  // opening (Document::context) do. Places fall back on that context when the item names none,
+  // issues (evidence marked "context:") when it
   // names none and no place the context does not — a comment about another town is most likely
-  // about another matter.
+  // about another matter. The category takes the parent's class when the item's own evidence is
+  // weaker than the parent's (a short comment's few n-grams say less than the article it is under).
   std::string context;
   std::vector<Token> context_tokens;
   bool same_places = true;
@@ -137,9 +138,9 @@ Tags Analyzer::analyze(const Document& doc) const {
   }
 
   CategoryResult category = category_->tag(text, tokens);
-  if (category.score == 0 && !context.empty()) {  // no term of any class: the parent's class
+  if (!context.empty()) {  // the parent's class when the item's own evidence is weaker (or none)
     CategoryResult parent = category_->tag(context, context_tokens);
-    if (parent.score > 0) category = std::move(parent);
+    if (!parent.level1.empty() && (category.level1.empty() || parent.score > category.score)) category = std::move(parent);
   }
   t.category_l1 = std::move(category.level1);
   t.category_l2 = std::move(category.level2);
@@ -157,7 +158,7 @@ Tags Analyzer::analyze(const Document& doc) const {
     }
   }
 
-  SentimentResult sentiment = sentiment_->tag(text, tokens);
+  SentimentResult sentiment = sentiment_->tag(text, tokens, doc.kind);
   t.sentiment_label = std::move(sentiment.label);
   t.sentiment_score = sentiment.score;
   t.sentiment_evidence = std::move(sentiment.evidence);

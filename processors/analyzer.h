@@ -2,16 +2,18 @@
 // `yuqing analyze` (stdin). The pipeline, in order:
 //   normalize (NFKC, invisible characters, 繁→简 only where traditional characters occur)
 //   → segment (friso-dict lexicons + user dictionary of every configured term)
-//   → stories (exact + near duplicates) → places → category → policy issues (+ departments)
+//   → stories (exact + near duplicates) → places → category (trained model + taxonomy rules)
+//     → policy issues (+ departments)
 //     (places, category and issues fall back on what the parent is about, Document::context, when
-//     the text has none)
-//   → sentiment (character n-gram model + lexicon rules) → intent (a government reply: news; a
+//     the text has none — the category also when the text's own evidence is weaker)
+//   → sentiment (character n-gram model + lexicon rules; official kinds — replies, articles —
+//     neutral unless they state an opinion) → intent (a government reply: news; a
 //     citizen's negative comment, post or message without cues, or a rhetorical question: complaint)
 //   → keywords.
 // Each step is its own file in processors/ with its own contract.
 //
 // Configuration: `configs_dir` holds analyzer.yaml (segmenter, OpenCC, keywords, stories), cues.yaml
-// (sentiment, intent), issues.yaml, places.yaml, taxonomy.yaml; model paths in them are relative to
+// (sentiment, intent), issues.yaml, places.yaml, taxonomy.yaml (category rules and model); model paths in them are relative to
 // `configs_dir`. A bad file is a ConfigError at construction naming the file and YAML path.
 //
 // Contract: built once (~0.2 s: lexicons and models), then analyze() is thread-safe; it is const

@@ -1,9 +1,11 @@
 #include "processors/taggers/category.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
+#include "core/status.h"
 #include "processors/text/normalize.h"
 #include "processors/text/utf8.h"
 
@@ -29,8 +31,12 @@ std::vector<std::pair<std::string, double>> weighted(YamlSection& s, const std::
 
 }  // namespace
 
-CategoryTagger::CategoryTagger(YamlSection root) {
-  root.read("fallback", fallback_);
+CategoryTagger::CategoryTagger(YamlSection root, const std::filesystem::path& base, bool load_model) {
+  std::string model;
+  root.read("model", model);
+  root.read("min_lift", min_lift_, 0, 20);
+  root.read("rules_with_model", rules_with_model_, 0, 1);
+  root.read("rule_only_scale", rule_only_scale_, 0, 1);
   YamlSection classes = root.child("level1");
   for (const auto& name : classes.keys()) {
     YamlSection c = classes.child(name);
@@ -59,10 +65,28 @@ CategoryTagger::CategoryTagger(YamlSection root) {
   classes.finish();
   for (uint32_t id = 0; id < index_.terms().size(); ++id) by_text_.emplace(index_.term(id), id);
   if (classes_.empty()) root.fail("level1", "no classes");
-  if (std::none_of(classes_.begin(), classes_.end(), [&](const Class& c) { return c.name == fallback_; }))
-    root.fail("fallback", "'" + fallback_ + "' is not a level-1 class");
   root.finish();
+  model_class_.assign(classes_.size(), -1);
+  if (load_model && !base.empty() && !model.empty()) {
+    const std::filesystem::path path = std::filesystem::path(model).is_absolute() ? std::filesystem::path(model) : base / model;
+    if (!std::filesystem::exists(path))
+      throw ConfigError(root.file() + ": model " + path.string() + " does not exist (run `yuqing train category`)");
+    try {
+      model_ = std::make_unique<NgramClassModel>(path);
+    } catch (const std::exception& e) {
+      throw ConfigError(root.file() + ": model " + path.string() + ": " + e.what());
+    }
+    for (size_t k = 0; k < model_->classes().size(); ++k) {
+      const auto it = std::find_if(classes_.begin(), classes_.end(), [&](const Class& c) { return c.name == model_->classes()[k]; });
+      if (it == classes_.end())
+        throw ConfigError(root.file() + ": model " + path.string() + " knows class '" + model_->classes()[k] +
+                          "', which is not a level-1 class here");
+      model_class_[size_t(it - classes_.begin())] = int(k);
+    }
+  }
 }
+
+CategoryTagger::~CategoryTagger() = default;
 
 std::vector<std::string> CategoryTagger::level1_names() const {
   std::vector<std::string> out;
@@ -97,14 +121,27 @@ CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Toke
         if (const auto it = by_text_.find(t.text.substr(from, to - from)); it != by_text_.end()) count(it->second);
       }
   }
-  CategoryResult r;
-  const auto best = size_t(std::max_element(l1.begin(), l1.end()) - l1.begin());
-  if (total <= 0 || l1[best] <= 0) {
-    r.level1 = fallback_;
-    return r;
+  // Each class's confidence: the rules' q = share · (1 − e^−W); for a class the model knows,
+  // 1 − (1 − P)(1 − rules_with_model · q); for the others rule_only_scale · q.
+  std::vector<double> confidence(classes_.size(), 0);
+  for (size_t c = 0; c < classes_.size(); ++c)
+    if (total > 0 && l1[c] > 0) confidence[c] = l1[c] / total * (1 - std::exp(-l1[c]));
+  std::vector<double> p;
+  std::vector<uint32_t> matched;
+  double lift = 0;
+  if (model_) {
+    p = model_->probabilities(text, &matched, &lift);
+    for (size_t c = 0; c < classes_.size(); ++c)
+      confidence[c] = model_class_[c] >= 0 ? 1 - (1 - p[size_t(model_class_[c])]) * (1 - rules_with_model_ * confidence[c])
+                                           : rule_only_scale_ * confidence[c];
   }
+  CategoryResult r;
+  const auto best = size_t(std::max_element(confidence.begin(), confidence.end()) - confidence.begin());
+  r.score = confidence[best];
+  // Evidence of some class: a taxonomy term, or n-grams that lift a class's odds min_lift-fold in
+  // log terms. Without either, no class — however the priors rank them.
+  if (total <= 0 && (!model_ || lift < min_lift_)) return r;
   r.level1 = classes_[best].name;
-  r.score = l1[best] / total;
   double best_l2 = 0;
   for (const auto& [key, w] : l2) {
     if (key.first == best && w > best_l2) {
@@ -118,6 +155,13 @@ CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Toke
         r.evidence.push_back(index_.term(id));
         break;
       }
+  if (model_ && model_class_[best] >= 0) {
+    const auto k = size_t(model_class_[best]);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "model:P=%.2f", p[k]);
+    r.evidence.emplace_back(buf);
+    for (auto& g : model_->evidence(matched, k)) r.evidence.push_back("model:" + g);
+  }
   return r;
 }
 

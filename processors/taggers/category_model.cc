@@ -73,7 +73,8 @@ NgramClassModel::NgramClassModel(const std::filesystem::path& file) {
   if (classes_.empty() || bias_.empty()) throw std::runtime_error(file.string() + ": no \"classes\" and \"bias\" lines: not a yuqing category model");
 }
 
-std::vector<double> NgramClassModel::probabilities(std::string_view normalized, std::vector<uint32_t>* matched) const {
+std::vector<double> NgramClassModel::probabilities(std::string_view normalized, std::vector<uint32_t>* matched,
+                                                   double* lift) const {
   const size_t n = classes_.size();
   std::vector<double> logit = bias_;
   if (matched) matched->clear();
@@ -83,6 +84,10 @@ std::vector<double> NgramClassModel::probabilities(std::string_view normalized, 
     const float* w = &weights_[size_t(*row - 1) * n];
     for (size_t c = 0; c < n; ++c) logit[c] += w[c];
     if (matched) matched->push_back(*row - 1);
+  }
+  if (lift) {
+    *lift = logit[0] - bias_[0];
+    for (size_t c = 1; c < n; ++c) *lift = std::max(*lift, logit[c] - bias_[c]);
   }
   for (double& l : logit) l = 1.0 / (1.0 + std::exp(-l));
   return logit;
@@ -102,7 +107,7 @@ std::vector<std::string> NgramClassModel::evidence(const std::vector<uint32_t>& 
 
 size_t train_ngram_class_model(const std::vector<NgramClassRow>& rows, const std::vector<std::string>& classes,
                                const NgramTrainOptions& options, const std::filesystem::path& output,
-                               const std::string& comment) {
+                               const std::string& comment, double balance) {
   if (classes.empty()) throw std::runtime_error("no classes");
   std::vector<NgramTrainRow> binary(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) binary[i].normalized = rows[i].normalized;
@@ -112,7 +117,9 @@ size_t train_ngram_class_model(const std::vector<NgramClassRow>& rows, const std
     size_t positives = 0;
     for (size_t i = 0; i < rows.size(); ++i) positives += (binary[i].label = rows[i].label == int(c));
     if (positives == 0) throw std::runtime_error("no training rows of class " + classes[c]);
-    const NgramWeights w = train_ngram_weights(binary, options);
+    NgramTrainOptions o = options;
+    if (balance > 0) o.positive_weight = std::pow(double(rows.size() - positives) / double(positives), balance);
+    const NgramWeights w = train_ngram_weights(binary, o);
     spdlog::info("train: class {} ({} of {} rows): {} n-grams", classes[c], positives, rows.size(), w.weights.size());
     bias.push_back(w.bias);
     for (const auto& [key, weight] : w.weights) {
@@ -125,7 +132,8 @@ size_t train_ngram_class_model(const std::vector<NgramClassRow>& rows, const std
   char buf[64];
   out += "# yuqing category: one-vs-rest NB-weighted logistic regression over character 1-3-grams (processors/category_model.h)\n";
   out += "# " + std::to_string(rows.size()) + " training rows, C=" + std::to_string(options.c) + ", n-grams in at least " +
-         std::to_string(options.min_count) + " rows, |weight| >= " + std::to_string(options.min_weight) + "\n";
+         std::to_string(options.min_count) + " rows, |weight| >= " + std::to_string(options.min_weight) +
+         ", class rows weighted (others/class)^" + std::to_string(balance) + "\n";
   if (!comment.empty()) out += "# " + comment + "\n";
   out += "classes";
   for (const auto& c : classes) out += "\t" + c;

@@ -35,8 +35,10 @@ class NgramClassModel {
 
   const std::vector<std::string>& classes() const { return classes_; }
   // P(class) for every class, in classes() order. `matched`, when given, receives the model rows of
-  // the text's n-grams, for evidence().
-  std::vector<double> probabilities(std::string_view normalized, std::vector<uint32_t>* matched = nullptr) const;
+  // the text's n-grams, for evidence(); `lift`, the most the text's n-grams raised any class's logit
+  // above its bias (≈ 0 for a text that says nothing of any class: 好, 谢谢).
+  std::vector<double> probabilities(std::string_view normalized, std::vector<uint32_t>* matched = nullptr,
+                                    double* lift = nullptr) const;
   // The `k` matched n-grams that raised class `c`'s logit most, largest first.
   std::vector<std::string> evidence(const std::vector<uint32_t>& matched, size_t c, size_t k = 3) const;
   size_t size() const { return index_.size(); }
@@ -54,10 +56,12 @@ struct NgramClassRow {
   std::string normalized;
 };
 
-// Trains one binary model per class (that class against the rest) and writes the model file.
-// Returns the number of n-grams kept (with a weight for at least one class).
+// Trains one binary model per class (that class against the rest) and writes the model file; each
+// class's rows weigh (other rows / class rows)^balance (0: all rows alike; a rare class otherwise
+// loses to the priors of the common ones). Returns the number of n-grams kept (with a weight for at
+// least one class).
 size_t train_ngram_class_model(const std::vector<NgramClassRow>& rows, const std::vector<std::string>& classes,
                                const NgramTrainOptions& options, const std::filesystem::path& output,
-                               const std::string& comment = {});
+                               const std::string& comment = {}, double balance = 0);
 
 }  // namespace yuqing::processors

@@ -74,6 +74,13 @@ NgramWeights train_ngram_weights(const std::vector<NgramTrainRow>& rows, const N
   param.solver_type = L2R_LR;
   param.C = o.c;
   param.eps = o.epsilon;
+  int weight_label[1] = {1};
+  double weight[1] = {o.positive_weight};
+  if (o.positive_weight != 1) {
+    param.nr_weight = 1;
+    param.weight_label = weight_label;
+    param.weight = weight;
+  }
   if (const char* err = check_parameter(&prob, &param)) throw std::runtime_error(std::string("liblinear: ") + err);
   set_print_string_function([](const char* s) { spdlog::debug("liblinear: {}", std::string_view(s)); });
   model* m = train(&prob, &param);

@@ -1,6 +1,7 @@
 #include "processors/taggers/sentiment.h"
 
 #include <algorithm>
+#include <string>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -45,6 +46,27 @@ SentimentTagger::SentimentTagger(YamlSection s, const std::filesystem::path& bas
   set("contrast", contrast_);
   set("rhetorical", rhetorical_);
   set("sarcasm", sarcasm_);
+  {
+    YamlSection c = s.child("courtesy");
+    c.read("openers", courtesy_openers_);
+    c.read("objects", courtesy_objects_);
+    c.finish();
+    for (auto& t : courtesy_openers_) t = normalize_text(t);
+    for (auto& t : courtesy_objects_) t = normalize_text(t);
+  }
+  {
+    YamlSection o = s.child("official");
+    std::vector<std::string> kinds;
+    o.read("kinds", kinds);
+    for (const auto& k : kinds) {
+      const auto kind = doc_kind_from_string(k);
+      if (!kind) o.fail("kinds", "'" + k + "' is not a document kind (article, comment, message, reply, post)");
+      official_kinds_.push_back(*kind);
+    }
+    o.read("band", official_band_, 0, 1);
+    o.read("opinion_weight", opinion_weight_, 0, 3);
+    o.finish();
+  }
   s.read("negation_window", negation_window_, 1, 8);
   s.read("model_weight", model_weight_, 0, 1);
   s.read("neutral_band", neutral_band_, 0, 1);
@@ -75,7 +97,36 @@ std::vector<std::string> SentimentTagger::terms() const {
   return out;
 }
 
-double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResult& r) const {
+std::vector<std::string> SentimentTagger::courtesy(std::string_view normalized, const std::vector<Token>& tokens,
+                                                   std::vector<bool>& skip) const {
+  std::vector<std::string> found;
+  if (courtesy_openers_.empty()) return found;
+  // Clause by clause: [begin, end) token ranges between clause ends.
+  for (size_t begin = 0; begin < tokens.size();) {
+    size_t end = begin;
+    while (end < tokens.size() && !clause_end(tokens[end].text) && tokens[end].text != "\n") ++end;
+    if (end > begin) {
+      const size_t from = tokens[begin].offset;
+      const size_t to = tokens[end - 1].offset + tokens[end - 1].text.size();
+      const std::string_view clause = normalized.substr(from, to - from);
+      const bool opens = std::any_of(courtesy_openers_.begin(), courtesy_openers_.end(),
+                                     [&](const std::string& o) { return clause.rfind(o, 0) == 0; });
+      const bool names = opens && std::any_of(courtesy_objects_.begin(), courtesy_objects_.end(), [&](const std::string& o) {
+                           return clause.find(o) != std::string_view::npos;
+                         });
+      if (names) {
+        for (size_t i = begin; i < end; ++i) skip[i] = true;
+        found.emplace_back(clause);
+      }
+    }
+    begin = end + 1;
+  }
+  return found;
+}
+
+double SentimentTagger::lexicon(const std::vector<Token>& tokens, const std::vector<bool>& skip, SentimentResult& r,
+                                bool& opinion) const {
+  opinion = false;
   std::vector<std::string>& evidence = r.evidence;
   double total = 0, sentence = 0;
   double after_turn = 1.0;  // weight of what follows a contrast word
@@ -87,12 +138,14 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResul
       sentence = -std::abs(sentence) - 0.5;
       evidence.push_back("-rhetorical question");
       r.rhetorical_question = true;
+      opinion = true;
     }
     total += sentence;
     sentence = 0;
     rhetorical = false;
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
+    if (skip[i]) continue;
     const std::string key(tokens[i].text);
     if (clause_end(key)) clause_start = i + 1;
     if (sentence_end(key)) {
@@ -110,6 +163,7 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResul
     if (rhetorical_.count(key)) rhetorical = true;
     if (sarcasm_.count(key)) {
       sarcasm = true;
+      opinion = true;
       evidence.push_back("sarcasm:" + key);
     }
     auto p = polarity_.find(key);
@@ -125,6 +179,7 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResul
       if (p == polarity_.end()) continue;
     }
     double w = p->second;
+    if (std::abs(w) >= opinion_weight_) opinion = true;
     double degree = 1.0;
     for (size_t j = i; j > clause_start && i - j < size_t(negation_window_);) {
       const std::string prev(tokens[--j].text);
@@ -144,13 +199,31 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, SentimentResul
   return total / (std::abs(total) + 1.0);
 }
 
-SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens) const {
+SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens, DocKind kind) const {
   SentimentResult r;
-  r.lexicon_score = lexicon(tokens, r);
+  std::vector<bool> skip(tokens.size(), false);
+  const std::vector<std::string> formulas = courtesy(normalized, tokens, skip);
+  bool opinion = false;
+  r.lexicon_score = lexicon(tokens, skip, r, opinion);
   const bool has_cues = !r.evidence.empty();  // an opinion word, emoticon, turn, rhetorical question...
+  for (const auto& f : formulas) r.evidence.push_back("courtesy:" + f);
   if (model_) {
+    // The model reads the text without its courtesy clauses (each becomes a space).
+    std::string masked;
+    std::string_view text = normalized;
+    if (!formulas.empty()) {
+      size_t at = 0;
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        if (!skip[i]) continue;
+        masked.append(normalized.substr(at, tokens[i].offset - at));
+        if (masked.empty() || masked.back() != ' ') masked += ' ';
+        at = tokens[i].offset + tokens[i].text.size();
+      }
+      masked.append(normalized.substr(at));
+      text = masked;
+    }
     std::vector<NgramSentimentModel::Contribution> strongest;
-    const double p = model_->positive(normalized, &strongest);
+    const double p = model_->positive(text, &strongest);
     r.model_score = 2 * p - 1;
     r.score = model_weight_ * r.model_score + (1 - model_weight_) * r.lexicon_score;
     char buf[48];
@@ -162,8 +235,10 @@ SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vec
   }
   r.score = std::clamp(r.score, -1.0, 1.0);
   // Without a single cue the text is most likely objective (news, notices): only a confident model
-  // makes it polar. The sign of the score is kept either way.
-  const double band = has_cues ? neutral_band_ : neutral_band_without_cues_;
+  // makes it polar — and official text (a reply, an article) is neutral unless it states an opinion.
+  // The sign of the score is kept either way.
+  const bool official = std::find(official_kinds_.begin(), official_kinds_.end(), kind) != official_kinds_.end();
+  const double band = official ? (opinion ? official_band_ : 2.0) : has_cues ? neutral_band_ : neutral_band_without_cues_;
   r.label = r.score >= band ? "positive" : r.score <= -band ? "negative" : "neutral";
   return r;
 }

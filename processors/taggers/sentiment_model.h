@@ -62,6 +62,7 @@ struct NgramTrainOptions {
   int min_count = 3;   // n-grams in fewer training rows than this are dropped
   double epsilon = 0.01;
   double min_weight = 0;  // n-grams whose folded |weight| is below this are left out of the file
+  double positive_weight = 1;  // liblinear's weight of the rows labelled 1 (> 1 for a rare class)
 };
 
 struct NgramTrainRow {

@@ -439,7 +439,8 @@ CategoryFigures train_category(const CategoryTrainOptions& o, const Normalizer& 
   const size_t kept = train_ngram_class_model(rows, classes, t, o.output,
                                               "trained on " + std::to_string(rows.size()) +
                                                   " citizen messages (yuqing train category" +
-                                                  (o.validate ? " --validate" : "") + ")");
+                                                  (o.validate ? " --validate" : "") + ")",
+                                              o.balance);
   spdlog::info("train category: {} n-grams in the model", kept);
   const NgramClassModel model(o.output);
   std::vector<std::string> gold, predicted;

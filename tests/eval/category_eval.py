@@ -11,8 +11,8 @@ cars, stories, society and politics either have no government counterpart or str
 are not what the taxonomy means by them).
 
 Scoring: only documents of a mapped class are tagged. A document counts as right when the predicted
-level-1 equals its mapped class; any other prediction (including the fallback given to a headline
-without a single taxonomy term) is a miss for its class and a false positive for the predicted one
+level-1 equals its mapped class; any other prediction (including no class, level1 "", for a headline
+without evidence of any class) is a miss for its class and a false positive for the predicted one
 when that is one of the mapped classes. Per-class P/R/F1 over the mapped level-1 classes, and
 macro-F1 as their unweighted mean. Headlines are short (median 23 characters in TNEWS dev, 19 in
 THUCNews test): few terms per document, so recall is the hard part.

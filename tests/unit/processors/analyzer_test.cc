@@ -142,6 +142,43 @@ TEST(Sentiment, WithoutAnyCueOnlyAConfidentModelMakesATextPolar) {
   EXPECT_EQ(opinion.sentiment_label, "positive");
 }
 
+// Official text — a government reply, an article — is neutral unless it states an opinion; a courtesy
+// formula (感谢您的来信, 感谢您对…的关心和支持) is no opinion in any kind and is read by neither the
+// model nor the lexicon.
+TEST(Sentiment, OfficialTextIsNeutralUnlessItStatesAnOpinion) {
+  struct Case {
+    DocKind kind;
+    const char* text;
+    const char* label;
+    const char* courtesy;  // the formula left out, or ""
+  };
+  const Case cases[] = {
+      {DocKind::reply, "您好！您的留言已收悉。经核实，该路段路灯已于5月3日修复。感谢您对我们工作的关心和支持！", "neutral",
+       "courtesy:感谢您对我们工作的关心和支持"},
+      {DocKind::reply, "感谢您的来信！您反映的问题我们已转交区住房城乡建设局处理，请耐心等待。", "neutral", "courtesy:感谢您的来信"},
+      {DocKind::reply, "网友您好，感谢您对我区工作的肯定，我们将继续努力，为群众提供更好的服务。", "neutral",
+       "courtesy:感谢您对我区工作的肯定"},
+      {DocKind::reply, "经区教育局调查核实，您反映的情况属实，已责令学校整改。感谢您的监督。", "neutral", "courtesy:感谢您的监督"},
+      // An announcement's routine words (及时, 顺利) are not opinions.
+      {DocKind::article, "区政府召开老旧小区改造推进会，要求及时公开进展情况，确保按期完成年度目标。", "neutral", ""},
+      {DocKind::article, "截至目前，运河街道已完成雨污管网改造项目27个，惠及群众1524户，工作顺利推进。", "neutral", ""},
+      // An article that reports an opinion is polar.
+      {DocKind::article, "居民纷纷点赞，对改造效果非常满意。", "positive", ""},
+      {DocKind::article, "老旧小区改造停工一个多月没人管，居民非常不满。", "negative", ""},
+      // A citizen's own words keep their polarity; a courtesy close does not make a complaint positive.
+      {DocKind::post, "这次办事很顺利，工作人员很热情，非常满意！", "positive", ""},
+      {DocKind::message, "路灯坏了一个多月了，晚上出行很危险，请尽快修理。感谢您的关注！", "negative", "courtesy:感谢您的关注"},
+  };
+  for (const auto& c : cases) {
+    const Tags t = item(c.kind, "", c.text);
+    EXPECT_EQ(t.sentiment_label, c.label) << c.text;
+    if (*c.courtesy) {
+      EXPECT_TRUE(contains(t.sentiment_evidence, c.courtesy)) << c.text;
+      EXPECT_FALSE(contains(t.sentiment_evidence, "+感谢")) << c.text;  // not read as praise
+    }
+  }
+}
+
 TEST(Sentiment, EmoticonsRhetoricalQuestionsAndSarcasm) {
   EXPECT_EQ(tag("", "又停水了[怒][怒]").sentiment_label, "negative");
   EXPECT_EQ(tag("", "新修的公园真漂亮[赞]").sentiment_label, "positive");
@@ -199,7 +236,9 @@ TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
   EXPECT_TRUE(t.issues.empty());
   EXPECT_EQ(t.intent, "news");
   EXPECT_EQ(t.content_hash.size(), 32u);
-  EXPECT_FALSE(t.category_l1.empty());  // every document gets a level-1
+  // No evidence of any class: no level-1 rather than a default one, and a low score.
+  EXPECT_EQ(t.category_l1, "");
+  EXPECT_LT(t.category_score, 0.3);
 }
 
 TEST(Intent, AGovernmentReplyReportsWhatItQuotesOthersComplainOrAsk) {
