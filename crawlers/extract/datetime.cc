@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <initializer_list>
+#include <string>
 
 namespace yuqing::crawlers {
 namespace {
@@ -21,6 +22,7 @@ class Scanner {
   size_t pos() const { return i_; }
   void set(size_t i) { i_ = i; }
   bool done() const { return i_ >= s_.size(); }
+  char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
 
   void spaces() {
     for (;;) {
@@ -93,6 +95,8 @@ struct Clock {
 
 std::optional<UnixSeconds> to_unix(int year, int month, int day, const Clock& c, int zone_seconds) {
   if (year < 1970 || year > 2099 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  // No 30 February: the day must exist in its month.
+  if (civil_from_days(days_from_civil(year, unsigned(month), unsigned(day))).month != unsigned(month)) return std::nullopt;
   if (c.hour > 23 || c.minute > 59 || c.second > 60) return std::nullopt;
   return days_from_civil(year, unsigned(month), unsigned(day)) * 86400 + c.hour * 3600 + c.minute * 60 + c.second -
          c.offset_seconds.value_or(zone_seconds);
@@ -126,6 +130,18 @@ Clock read_clock(Scanner& sc) {
     }
   }
   sc.set(after);
+  // "5:54:13 AM" / "12:05 pm": a 12-hour clock.
+  {
+    const size_t before_half = sc.pos();
+    sc.spaces();
+    const int half = sc.eat_any({"AM", "am", "A.M.", "a.m.", "PM", "pm", "P.M.", "p.m."});
+    if (half && c.hour >= 1 && c.hour <= 12 && (sc.done() || !is_alpha(sc.peek()))) {
+      if (half <= 4 && c.hour == 12) c.hour = 0;
+      if (half > 4 && c.hour != 12) c.hour += 12;
+      return c;
+    }
+    sc.set(before_half);
+  }
   if (sc.eat(".")) {
     while (!sc.done() && sc.number(9)) {
     }
@@ -159,6 +175,8 @@ std::optional<UnixSeconds> numeric_date(Scanner& sc) {
   sc.spaces();
   static constexpr std::array<std::string_view, 4> kSecond = {"-", "/", ".", "月"};
   if (!sc.eat(kSecond[size_t(sep - 1)])) return std::nullopt;
+  // A magazine issue, "1998年3月号": the month only; its first day stands for it.
+  if (sep == 4 && sc.eat("号")) return to_unix(*year, *month, 1, Clock{}, sc.zone());
   sc.spaces();
   bool glued = false;
   const auto day = sc.day(glued);
@@ -168,6 +186,20 @@ std::optional<UnixSeconds> numeric_date(Scanner& sc) {
   const Clock clock = read_clock(sc);
   if (glued && sc.pos() == before_clock) return std::nullopt;  // "20220618" pieces, not a date and a clock
   return to_unix(*year, *month, *day, clock, sc.zone());
+}
+
+// US order "9/17/2004 5:54:13 AM": m/d/yyyy with a four-digit year and an optional clock; read
+// as d/m/yyyy only when the first number cannot be a month ("17/9/2004").
+std::optional<UnixSeconds> slash_date_year_last(Scanner& sc) {
+  const auto first = sc.number(2);
+  if (!first || !sc.eat("/")) return std::nullopt;
+  const auto second = sc.number(2);
+  if (!second || !sc.eat("/")) return std::nullopt;
+  const auto year = sc.number(4);
+  if (!year || *year < 1970) return std::nullopt;
+  const Clock clock = read_clock(sc);
+  const bool day_first = *first > 12 && *second <= 12;
+  return to_unix(*year, day_first ? *second : *first, day_first ? *first : *second, clock, sc.zone());
 }
 
 int month_from_name(std::string_view w) {
@@ -299,39 +331,89 @@ std::optional<UnixSeconds> relative_time(Scanner& sc, UnixSeconds now) {
   return now - UnixSeconds(*n) * seconds;
 }
 
-std::optional<UnixSeconds> scan(std::string_view text, const DateReference& ref) {
+// The first date-time at or after byte `from` of `text` (ASCII digits).
+std::optional<DateMatch> scan_from(std::string_view text, const DateReference& ref, size_t from) {
   const std::optional<UnixSeconds> now = ref.now;
   std::optional<UnixSeconds> bound = ref.latest ? ref.latest : now;
   if (ref.latest && now) bound = std::min(*ref.latest, *now);
   const int zone = ref.offset_minutes * 60;
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = from; i < text.size(); ++i) {
     const char c = text[i];
     const bool word_start = i == 0 || !(is_digit(text[i - 1]) || is_alpha(text[i - 1]));
+    Scanner sc(text, i, zone);
+    auto found = [&](std::optional<UnixSeconds> t) -> std::optional<DateMatch> {
+      if (!t) return std::nullopt;
+      return DateMatch{i, sc.pos(), *t};
+    };
     if (is_digit(c) && word_start) {
-      Scanner sc(text, i, zone);
-      if (auto t = numeric_date(sc)) return t;
+      if (auto m = found(numeric_date(sc))) return m;
       sc.set(i);
-      if (auto t = english_day_first(sc)) return t;
+      if (auto m = found(slash_date_year_last(sc))) return m;
+      sc.set(i);
+      if (auto m = found(english_day_first(sc))) return m;
       if (bound) {
         sc.set(i);
-        if (auto t = yearless_date(sc, *bound)) return t;
+        if (auto m = found(yearless_date(sc, *bound))) return m;
       }
       if (now) {
         sc.set(i);
-        if (auto t = relative_time(sc, *now)) return t;
+        if (auto m = found(relative_time(sc, *now))) return m;
       }
     } else if (is_alpha(c) && word_start) {
-      Scanner sc(text, i, zone);
-      if (auto t = english_month_first(sc)) return t;
+      if (auto m = found(english_month_first(sc))) return m;
     } else if (now && (c == '\xE5' || c == '\xE4' || c == '\xE6')) {  // lead bytes of 刚 今 昨 前
-      Scanner sc(text, i, zone);
-      if (auto t = relative_time(sc, *now)) return t;
+      if (auto m = found(relative_time(sc, *now))) return m;
     }
   }
   return std::nullopt;
 }
 
+bool has_full_width_digit(std::string_view text) {
+  for (size_t i = text.find("\xEF\xBC"); i != std::string_view::npos; i = text.find("\xEF\xBC", i + 1))
+    if (i + 2 < text.size() && static_cast<unsigned char>(text[i + 2]) >= 0x90 && static_cast<unsigned char>(text[i + 2]) <= 0x99)
+      return true;
+  return false;
+}
+
+std::optional<UnixSeconds> scan(std::string_view text, const DateReference& ref) {
+  if (has_full_width_digit(text)) {
+    const std::string ascii = ascii_digits(text);
+    const auto m = scan_from(ascii, ref, 0);
+    return m ? std::optional<UnixSeconds>(m->at) : std::nullopt;
+  }
+  const auto m = scan_from(text, ref, 0);
+  return m ? std::optional<UnixSeconds>(m->at) : std::nullopt;
+}
+
 }  // namespace
+
+std::string ascii_digits(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    // U+FF10..U+FF19 (０..９) are EF BC 90..99; U+FF1A (：) and U+FF0F (／) stay as they are.
+    if (text[i] == '\xEF' && i + 2 < text.size() && text[i + 1] == '\xBC' &&
+        static_cast<unsigned char>(text[i + 2]) >= 0x90 && static_cast<unsigned char>(text[i + 2]) <= 0x99) {
+      out += char('0' + (static_cast<unsigned char>(text[i + 2]) - 0x90));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::vector<DateMatch> find_datetimes(std::string_view text, const DateReference& ref, size_t max) {
+  std::vector<DateMatch> out;
+  size_t from = 0;
+  while (out.size() < max) {
+    const auto m = scan_from(text, ref, from);
+    if (!m) break;
+    out.push_back(*m);
+    from = std::max(m->end, m->pos + 1);
+  }
+  return out;
+}
 
 std::optional<UnixSeconds> find_datetime(std::string_view text) { return scan(text, DateReference{}); }
 

@@ -14,13 +14,20 @@
 //              after reference + 1 day, so a January page that says 12月31日 means last year)
 //   relative   刚刚  5分钟前  3小时前  2天前  昨天 10:30  前天 08:00  今天 09:15  3 hours ago
 //              (needs `now`: relative to the fetch time, never to the clock)
+//   US order   9/17/2004 5:54:13 AM (m/d/yyyy, four-digit year; d/m/yyyy only when the first number
+//              exceeds 12); a 12-hour clock with AM/PM after any form above
+//   month only 1998年3月号 (a magazine issue): the month's first day
+//   full-width digits (２００５年３月１１日) read as ASCII ones
+// A day that does not exist (2022-02-30) is no date.
 // Digits in the middle of a longer number (a phone number, an id) are not taken as a year.
 // A two-digit day glued to a two-digit clock ("10-0812:00", the text of <span>10-08</span>
 // <span>12:00</span> joined) is read as the day and the clock.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/time.h"
 
@@ -48,6 +55,20 @@ struct DateReference {
 // The first date-time of any form above in `text`, each form resolved against what `ref` has
 // (a form whose reference is missing is skipped).
 std::optional<UnixSeconds> find_datetime(std::string_view text, const DateReference& ref);
+
+// Where a date-time sits in a text: bytes [pos, end) and the time it says.
+struct DateMatch {
+  size_t pos = 0;
+  size_t end = 0;
+  UnixSeconds at = 0;
+};
+
+// Every date-time of `text` (ASCII digits: see ascii_digits) in order, at most `max`; positions
+// are byte offsets into `text`. For choosing among several dates on a page (metadata.h).
+std::vector<DateMatch> find_datetimes(std::string_view text, const DateReference& ref, size_t max = 64);
+
+// `text` with full-width digits (０..９) replaced by ASCII ones, everything else unchanged.
+std::string ascii_digits(std::string_view text);
 
 // A machine-readable value from a meta tag, JSON-LD or <time datetime>: ISO 8601 first (any
 // offset, "Z", date only), then the free-text forms above; also Unix seconds/milliseconds.

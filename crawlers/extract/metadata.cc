@@ -228,8 +228,39 @@ std::optional<UnixSeconds> modified_time(const PageMeta& m, const JsonLdArticle&
   return v.empty() ? std::nullopt : parse_datetime_value(v);
 }
 
-std::optional<UnixSeconds> date_from_url(std::string_view url) {
-  // /2022/06/18/, /2022-06/18/, /20220618/ and t20220618_ forms.
+// A date on a copyright or registration line ("© 2005", "版权所有 … 2019-01-01") is the site's, not
+// the article's.
+bool on_copyright_line(std::string_view text, size_t pos) {
+  const size_t from = pos > 60 ? pos - 60 : 0;
+  const std::string_view before = text.substr(from, pos - from);
+  return contains_any(std::string(before), {"©", "Copyright", "copyright", "COPYRIGHT", "版权", "(C)", "（C）", "ICP"});
+}
+
+// The byline date among several in the text before the body: the first after the headline (a
+// byline sits under its title, the page header's "today" and navigation above it), else the
+// nearest before the headline; without a headline in the text, the first. Dates on copyright
+// lines are skipped; related-article lists, comments and footers come after the body and are not
+// looked at.
+std::optional<UnixSeconds> date_near_title(std::string_view before_body, std::string_view title, const DateReference& ref) {
+  std::vector<DateMatch> dates = find_datetimes(before_body, ref);
+  std::erase_if(dates, [&](const DateMatch& d) { return on_copyright_line(before_body, d.pos); });
+  if (dates.empty()) return std::nullopt;
+  // The headline's last mention before the body (its <h1>, not the <title> at the top); the first
+  // 30 bytes, cut on a UTF-8 character boundary, are enough to find it.
+  std::string_view key = trim(std::string(title)).empty() ? std::string_view{} : title;
+  size_t cut = std::min<size_t>(key.size(), 30);
+  while (cut > 0 && cut < key.size() && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  key = key.substr(0, cut);
+  const size_t at = key.size() >= 6 ? before_body.rfind(key) : std::string_view::npos;
+  if (at == std::string_view::npos) return dates.front().at;
+  for (const DateMatch& d : dates)
+    if (d.pos >= at) return d.at;
+  return dates.back().at;
+}
+
+std::optional<UnixSeconds> date_from_url(std::string_view url, std::optional<UnixSeconds> fetched_at) {
+  // /2022/06/18/, /2022-06-18/, /2022-06/18/, /202206/18/, /20220618/ and t20220618_ forms; only
+  // a day that exists, from 1990 on, and not after the fetch time (+1 day for time zones).
   for (size_t i = 0; i + 8 <= url.size(); ++i) {
     if (i > 0 && std::isdigit(static_cast<unsigned char>(url[i - 1]))) continue;
     if (!(url.compare(i, 2, "19") == 0 || url.compare(i, 2, "20") == 0)) continue;
@@ -240,7 +271,8 @@ std::optional<UnixSeconds> date_from_url(std::string_view url) {
       if (std::isdigit(static_cast<unsigned char>(url[j++]))) digits += url[j - 1];
     if (digits.size() != 8 || (j < url.size() && std::isdigit(static_cast<unsigned char>(url[j])))) continue;
     const std::string iso = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
-    if (auto t = find_datetime(iso)) return t;
+    if (iso < "1990") continue;
+    if (auto t = find_datetime(iso); t && (!fetched_at || *t <= *fetched_at + 86400)) return t;
   }
   return std::nullopt;
 }
@@ -287,8 +319,9 @@ Byline PageMetadata::byline(std::string_view body, std::string_view url, std::op
   const PageMeta& m = c_->meta;
   const JsonLdArticle& ld = c_->ld;
   Byline a;
-  const std::string all_text = node_text(page_.root());
-  const auto body_at = body.empty() ? std::string::npos : all_text.find(body.substr(0, std::min<size_t>(body.find('\n'), 60)));
+  // Full-width digits (２００５年) read as ASCII ones throughout.
+  const std::string all_text = ascii_digits(node_text(page_.root()));
+  const auto body_at = body.empty() ? std::string::npos : all_text.find(ascii_digits(body.substr(0, std::min<size_t>(body.find('\n'), 60))));
   const std::string_view before_body = std::string_view(all_text).substr(0, body_at == std::string::npos ? all_text.size() : body_at);
   // Yearless dates take their year from the page's modification time (or the fetch time).
   DateReference ref;
@@ -313,12 +346,12 @@ Byline PageMetadata::byline(std::string_view body, std::string_view url, std::op
   if (!a.published_at) a.published_at = date_in_scripts(m.script_text);
   for (const std::string& v : m.time_attrs)
     if (!a.published_at) a.published_at = parse_datetime_value(v);
-  if (!a.published_at) a.published_at = free_date(before_body);
+  if (!a.published_at) a.published_at = date_near_title(before_body, title(), ref);
   for (const std::string& v : m.time_texts)
     if (!a.published_at) a.published_at = parse_datetime_value(v);
   if (!a.published_at) a.published_at = date_after_label(all_text, ref);
   if (!a.published_at) a.published_at = free_date(body.substr(0, 300));
-  if (!a.published_at) a.published_at = date_from_url(url);
+  if (!a.published_at) a.published_at = date_from_url(url, fetched_at);
 
   a.author = ld.author;
   if (a.author.empty()) {

@@ -285,3 +285,133 @@ TEST(Html, LinksAndVisibleText) {
 }
 
 }  // namespace yuqing::crawlers
+
+namespace yuqing::crawlers {
+namespace {
+
+// Issue 17: byline forms seen on news pages outside the shared sets, one row per form. `want` is
+// the ISO form of the same instant in China time ("" = no date).
+struct DateRow {
+  const char* text;
+  const char* want;
+};
+
+TEST(ExtractDates, BylineFormsTable) {
+  const DateRow rows[] = {
+      {"2005年3月11日12:12", "2005-03-11 12:12"},                 // clock glued to 日
+      {"2005年05月13日14:15", "2005-05-13 14:15"},                // zero-padded, glued
+      {"2005年3月11日12:12:30", "2005-03-11 12:12:30"},           // glued, with seconds
+      {"2005年3月11日 12时12分", "2005-03-11 12:12"},             // Chinese clock units
+      {"9/17/2004 5:54:13 AM", "2004-09-17 05:54:13"},           // US order, AM
+      {"9/17/2004 5:54:13 PM", "2004-09-17 17:54:13"},           // PM
+      {"12/01/2004 12:05 AM", "2004-12-01 00:05"},               // 12 AM is midnight
+      {"12/01/2004 12:05 pm", "2004-12-01 12:05"},               // 12 PM is noon
+      {"Posted 9/17/2004", "2004-09-17"},                        // US order, date only
+      {"17/9/2004", "2004-09-17"},                               // day first when it cannot be a month
+      {"1998年3月号", "1998-03-01"},                             // a month only: its first day
+      {"《读者》1998年12月号", "1998-12-01"},                    // in a line
+      {"２００５年３月１１日", "2005-03-11"},                    // full-width digits
+      {"２００５－０３－１１", ""},                              // full-width hyphens are not separators
+      {"2005-03-11 08:00 AM", "2005-03-11 08:00"},               // AM after an ISO clock
+      {"June 18, 2022 10:30 AMD", "2022-06-18"},                 // "AMD" is no half-day
+      {"2022-02-30", ""},                                        // no 30 February
+      {"2024-02-29", "2024-02-29"},                              // a leap day exists
+      {"9/17/04", ""},                                           // two-digit year: not taken
+      {"1998年3月", ""},                                         // a bare month is not a date
+  };
+  for (const DateRow& r : rows) {
+    const auto got = find_datetime(r.text);
+    if (*r.want == 0) {
+      EXPECT_FALSE(got) << r.text << " -> " << iso_or_null(got);
+    } else {
+      EXPECT_EQ(got, find_datetime(r.want)) << r.text << " -> " << iso_or_null(got);
+    }
+  }
+}
+
+TEST(ExtractDates, AllDatesOfATextInOrder) {
+  const auto all = find_datetimes("今天 2021年10月7日 标题 2020-11-23 10:22 © 2019-01-01", DateReference{});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].at, *find_datetime("2020-11-23 10:22"));
+  EXPECT_LT(all[0].pos, all[1].pos);
+  EXPECT_EQ(ascii_digits("２０２０年１月"), "2020年1月");
+}
+
+struct UrlRow {
+  const char* url;
+  const char* want;
+};
+
+TEST(Extract, DateInTheUrlPathTable) {
+  const HtmlDocument bare("<p>正文没有日期。</p>");
+  const UnixSeconds fetched = *find_datetime("2026-12-01");
+  const UrlRow rows[] = {
+      {"http://news.sohu.com/20050311/n224643115.shtml", "2005-03-11"},
+      {"http://x.cn/a/2005-03-11/123.html", "2005-03-11"},
+      {"http://x.cn/a/2005/03/11/123.html", "2005-03-11"},
+      {"http://x.cn/a/200503/11/123.html", "2005-03-11"},
+      {"http://x.cn/c/t20050311_123.html", "2005-03-11"},
+      {"http://x.cn/a/20051311/1.html", ""},  // month 13
+      {"http://x.cn/a/20050230/1.html", ""},  // 30 February
+      {"http://x.cn/a/20991231/1.html", ""},  // after the fetch time
+      {"http://x.cn/a/19000101/1.html", ""},  // implausibly old
+      {"http://x.cn/id/120050311/1.html", ""},  // inside a longer number
+  };
+  for (const UrlRow& r : rows) {
+    ExtractOptions options;
+    options.fetched_at = fetched;
+    const auto got = extract_article(bare, r.url, options).published_at;
+    if (*r.want == 0) {
+      EXPECT_FALSE(got) << r.url << " -> " << iso_or_null(got);
+    } else {
+      EXPECT_EQ(got, find_datetime(r.want)) << r.url << " -> " << iso_or_null(got);
+    }
+  }
+}
+
+struct PageRow {
+  const char* name;
+  const char* html;
+  const char* want;
+};
+
+TEST(Extract, ChoosingAmongSeveralDatesTable) {
+  const PageRow rows[] = {
+      {"the byline under the title beats the page header's today",
+       "<div>今日视点 2021年10月7日 星期四</div><h1>嫦娥五号为什么是最复杂任务</h1><div>2020-11-23 10:22:14 出处：快科技</div>"
+       "<p>正文第一段，很长很长的正文内容，描述了嫦娥五号任务的各个阶段。正文第一段，很长很长的正文内容。</p>",
+       "2020-11-23"},
+      {"a glued byline clock under the title",
+       "<div>更新 2021-01-01</div><h1>某地发生一起事件的调查报告全文</h1><div>2005年3月11日12:12 来源：新华网</div>"
+       "<p>正文第一段，很长很长的正文内容，描述了事件的各个阶段。正文第一段，很长很长的正文内容。</p>",
+       "2005-03-11"},
+      {"structured metadata wins over the byline",
+       "<head><meta property=\"article:published_time\" content=\"2019-05-17T20:02:46+08:00\"></head>"
+       "<h1>某地发生一起事件的调查报告全文</h1><div>2019-05-18 08:00</div>"
+       "<p>正文第一段，很长很长的正文内容，描述了事件的各个阶段。正文第一段，很长很长的正文内容。</p>",
+       "2019-05-17"},
+      {"a copyright line is not a byline",
+       "<h1>某地发生一起事件的调查报告全文</h1><div>Copyright © 2003-2019 某某网</div>"
+       "<p>正文第一段，很长很长的正文内容，描述了事件的各个阶段。正文第一段，很长很长的正文内容。</p>",
+       ""},
+      {"the date before the title when none follows it",
+       "<div>2019-08-13 14:07</div><h1>某地发生一起事件的调查报告全文</h1>"
+       "<p>正文第一段，很长很长的正文内容，描述了事件的各个阶段。正文第一段，很长很长的正文内容。</p>",
+       "2019-08-13"},
+  };
+  for (const PageRow& r : rows) {
+    const HtmlDocument page(std::string("<html>") + r.html + "</html>");
+    const auto got = extract_article(page, "http://x.cn/a.html").published_at;
+    if (*r.want == 0) {
+      EXPECT_FALSE(got) << r.name << " -> " << iso_or_null(got);
+    } else {
+      // The day as written (China time): compare with the same instant's day.
+      EXPECT_EQ(got ? std::optional<UnixSeconds>(local_day(*got, 480)) : std::nullopt,
+                std::optional<UnixSeconds>(local_day(*find_datetime(r.want), 480)))
+          << r.name << " -> " << iso_or_null(got);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace yuqing::crawlers
