@@ -16,8 +16,9 @@
 //                 → og:title → a lone long <h1> → <title> cut before "_channel_site" separators.
 //   published_at  JSON-LD (Article types, @graph) → <meta> tags → itemprop=datePublished →
 //                 Chinese labels before the body (发布时间：) → page-script variables (pubtime,
-//                 WeChat's Unix `ct`) → <time datetime> → first date before the body → <time>
-//                 text → labels anywhere → a date at the start of the body → a date in the URL.
+//                 WeChat's Unix `ct`) → <time datetime> → the date before the body nearest the headline (the first after
+//                 it, else the last before it; not on a copyright line) → <time>
+//                 text → labels anywhere → a date at the start of the body → a date in the URL path (from 1990, not after the fetch time).
 //                 A yearless date ("10-08 12:00") takes the latest year that puts it no later
 //                 than a day after the page's own modification time (meta dateModified/dateUpdate,
 //                 article:modified_time, JSON-LD dateModified) or the fetch time, whichever is
