@@ -24,7 +24,9 @@ int run_analyze(const processors::Analyzer& analyzer) {
     const auto in = nlohmann::json::parse(line, nullptr, false);
     const auto text = in.is_object() ? in.find("text") : in.end();
     const auto kind_field = in.is_object() ? in.find("kind") : in.end();
-    std::optional<DocKind> kind = DocKind::article;
+    // Text of unknown origin is read as a public voice (a post): articles and replies lean neutral
+    // unless they state an opinion, which would mute a complaint piped in without its kind.
+    std::optional<DocKind> kind = DocKind::post;
     if (kind_field != in.end())
       kind = kind_field->is_string() ? doc_kind_from_string(kind_field->get<std::string>()) : std::nullopt;
     if (!in.is_object() || text == in.end() || !text->is_string() || !kind) {
@@ -59,8 +61,10 @@ void add_analyze_command(CLI::App& app, Context& ctx) {
       "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?, \"kind\"?,\n"
       "\"context\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
       "intent, places, keywords, story — the same code path `yuqing process` runs on Kafka. kind is one of\n"
-      "article (default), comment, message, reply, post; context is what the parent is about (its title and\n"
-      "opening), which places, category and issues fall back on. Exit code 1 if a line was not a document.");
+      "article, comment, message, reply, post (default: text of unknown origin is read as a public voice; say\n"
+      "article for news, whose sentiment leans neutral unless it states an opinion); context is what the parent\n"
+      "is about (its title and opening), which places, category and issues fall back on. Exit code 1 if a line\n"
+      "was not a document.");
   auto configs = std::make_shared<std::string>();
   cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");
   cmd->callback([&ctx, configs] {

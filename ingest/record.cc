@@ -73,7 +73,8 @@ Importer::Outcome Importer::read(const json& record, size_t line, Document& out,
       !field(record, "published_at", published, why))
     return reject(why);
 
-  const auto k = doc_kind_from_string(kind.empty() ? "article" : kind);
+  // No kind: a public voice (post), as `yuqing analyze` reads text of unknown origin.
+  const auto k = doc_kind_from_string(kind.empty() ? "post" : kind);
   if (!k) return reject("kind: one of article, comment, message, reply, post; got '" + kind + "'");
   out.kind = *k;
   if (!url.empty() && !is_url(url)) return reject("url: must start with http:// or https://, got '" + url + "'");

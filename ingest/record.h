@@ -8,7 +8,7 @@
 //   published_at. Unknown fields are ignored; `id`, `site` and `fetched_at` are never taken from
 //   the record (the importer sets them).
 // - Validation names the field and stops at the first problem: kind is one of article, comment,
-//   message, reply, post; a record has a url or an external_id; text is not empty; published_at is
+//   message, reply, post (absent: post, a public voice); a record has a url or an external_id; text is not empty; published_at is
 //   ISO 8601 with an offset ("2026-10-05T09:30:00+08:00" — a time without one is ambiguous); a
 //   comment or reply names its parent; fields are strings.
 // - Identity is stable, so importing a file again stores nothing new: with a url, the id is the
