@@ -155,10 +155,7 @@ size_t train_ngram_class_model(const std::vector<NgramClassRow>& rows, const std
     }
     out += "\n";
   }
-  std::filesystem::create_directories(output.parent_path().empty() ? "." : output.parent_path());
-  std::ofstream file(output, std::ios::binary);
-  file << gzip(out, 9);
-  if (!file.flush()) throw std::runtime_error("cannot write " + output.string());
+  write_model_file(output, out);
   return table.size();
 }
 

@@ -108,6 +108,13 @@ uint64_t ngram_key(std::string_view gram) {
   return n == 0 ? 0 : key;
 }
 
+void write_model_file(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path().empty() ? "." : path.parent_path());
+  std::ofstream file(path, std::ios::binary);
+  file << gzip(text, 9);
+  if (!file.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
 std::string read_model_text(const std::filesystem::path& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + what + " " + file.string());

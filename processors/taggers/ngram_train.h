@@ -30,6 +30,9 @@ NgramWeights train_ngram_weights(const std::vector<NgramTrainRow>& rows, const N
 // The packed key of a 1–3-character n-gram (as char_ngrams packs it); 0 for any other length.
 uint64_t ngram_key(std::string_view gram);
 
+// Writes a model file gzip'd (creating its folder). Throws std::runtime_error naming the file.
+void write_model_file(const std::filesystem::path& path, const std::string& text);
+
 // A model file's text, gunzipped when it is gzip'd. Throws std::runtime_error naming the file
 // (`what` says which model).
 std::string read_model_text(const std::filesystem::path& file, const std::string& what);

@@ -137,10 +137,7 @@ size_t train_ngram_model(const std::vector<NgramTrainRow>& rows, const NgramTrai
     std::snprintf(buf, sizeof buf, "%.6g", w);
     out += g + '\t' + buf + '\n';
   }
-  std::filesystem::create_directories(output.parent_path().empty() ? "." : output.parent_path());
-  std::ofstream file(output, std::ios::binary);
-  file << gzip(out, 9);
-  if (!file.flush()) throw std::runtime_error("cannot write " + output.string());
+  write_model_file(output, out);
   return weights.size();
 }
 

@@ -16,22 +16,8 @@
 namespace yuqing {
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
-
-Outcome yuqing_cli(const std::string& args) {
-  const std::string cmd = std::string(YUQING_BINARY) + " " + args + " 2>&1";
-  Outcome r{-1, {}};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Outcome = testing::CliOutcome;
+Outcome yuqing_cli(const std::string& args) { return testing::run_cli(YUQING_BINARY, args); }
 
 size_t count_lines(const std::string& file) {
   std::ifstream in(file);

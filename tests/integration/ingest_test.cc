@@ -26,22 +26,8 @@ using nlohmann::json;
 
 constexpr const char* kToken = "ingest-test-token-0123456789abcdef0123456789";
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
-
-Outcome run(const std::string& args) {
-  const std::string cmd = std::string(YUQING_BINARY) + " " + args + " 2>&1";
-  Outcome r{-1, {}};
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Outcome = testing::CliOutcome;
+Outcome run(const std::string& args) { return testing::run_cli(YUQING_BINARY, args); }
 
 // Three good rows of each kind a message board export holds, two bad ones, one repeated.
 constexpr const char* kCsv =

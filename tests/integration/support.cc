@@ -2,8 +2,10 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "storage/clickhouse/client.h"
@@ -79,6 +81,18 @@ void drop_database(const Config& c) {
   ClickHouseOptions o = c.clickhouse;
   o.database = "default";
   clickhouse::Client(o).execute("DROP DATABASE IF EXISTS " + c.clickhouse.database);
+}
+
+CliOutcome run_cli(const std::string& binary, const std::string& args) {
+  const std::string cmd = binary + " " + args + " 2>&1";
+  CliOutcome r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 }  // namespace yuqing::testing

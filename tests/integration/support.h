@@ -26,4 +26,12 @@ int free_port_block(int count);
 // Drops the test's database (best effort, for cleanup).
 void drop_database(const Config& c);
 
+// `binary args` through the shell, stdout and stderr together, and its exit code (-1 if it did
+// not exit normally).
+struct CliOutcome {
+  int exit_code = -1;
+  std::string output;
+};
+CliOutcome run_cli(const std::string& binary, const std::string& args);
+
 }  // namespace yuqing::testing
