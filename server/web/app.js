@@ -185,11 +185,15 @@ function drillToBucket(bucket, seriesValue) {
   if (f.split && seriesValue !== null && seriesValue !== undefined && seriesValue !== '') {
     params[f.split] = seriesValue;
     what += ' · ' + seriesValue;
+  } else if (f.split) {
+    // The API filters by a value, not by its absence: say that the list is the whole bucket.
+    what += ' · 该时段全部文档（' + (BLANK_LABEL[f.split] || '未标注') + '不能单独筛选）';
   }
   showDocs(params, what);
 }
 
-const SPLIT_LABEL = { issue: '议题', place: '地点', site: '网站' };
+// A document the taggers left without a value (no evidence for any class, no place named, …).
+const BLANK_LABEL = { category: '未分类', issue: '未归入议题', place: '未识别地点', intent: '未识别诉求' };
 const MAX_SERIES = 8;
 const MIN_FOR_SHARE = 5;
 
@@ -206,7 +210,7 @@ async function loadTrend() {
     const totals = new Map();
     for (const r of trend.rows) totals.set(r[f.split], (totals.get(r[f.split]) || 0) + r.documents);
     const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_SERIES).map((e) => e[0]);
-    series = top.map((v) => ({ value: v, name: v === '' ? '（未标注）' : v }));
+    series = top.map((v) => ({ value: v, name: v === '' ? (BLANK_LABEL[f.split] || '（未标注）') : v }));
   } else {
     series = [{ value: null, name: '全部文档' }];
   }
@@ -403,10 +407,10 @@ async function loadDocs() {
     title.append(safeLink(d.url, d.title || opening || '（无标题）'));
     if (!d.title) title.classList.add('untitled');
     const s = td(label('sentiment', d.sentiment), d.sentiment === 'negative' ? 'neg' : d.sentiment === 'positive' ? 'pos' : '');
-    tr.append(title, td(d.site), td(d.time.slice(0, 16)), td(label('kind', d.kind)), s, td(label('intent', d.intent)),
-      td((d.issues || []).join('、')), td((d.places || []).join('、')));
+    tr.append(title, td(d.site), td(d.time.slice(0, 16)), td(label('kind', d.kind)), td(d.category || BLANK_LABEL.category),
+      s, td(label('intent', d.intent)), td((d.issues || []).join('、')), td((d.places || []).join('、')));
     return tr;
-  }, 8);
+  }, 9);
   // The label changes with the rows, so what it says is what the table shows.
   $('docs-scope').textContent = scope.what;
   $('docs-page').textContent = '第 ' + (state.docsOffset / DOCS_PAGE + 1) + ' 页';

@@ -164,15 +164,26 @@ async function main() {
   const scope = await page.textContent('#docs-scope');
   assert.ok(scope.includes('运河街道'), 'drill-down lost the place: ' + scope);
   const docs = await page.$$eval('#docs tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
-  assert.ok(docs.length > 0 && docs[0].length === 8, 'no documents behind the peak');
+  assert.ok(docs.length > 0 && docs[0].length === 9, 'no documents behind the peak');
   for (const d of docs) {
     assert.ok(d[2].startsWith(peakDay), `document time ${d[2]} is not on ${peakDay}`);
-    assert.ok(d[7].includes('运河街道'), `document places ${d[7]} miss 运河街道`);
-    assert.ok(d[6].includes('老旧小区与棚户区改造'), `document issues ${d[6]} miss the issue`);
+    assert.ok(d[4] !== '', 'a blank category cell (an unclassified document reads 未分类)');
+    assert.ok(d[8].includes('运河街道'), `document places ${d[8]} miss 运河街道`);
+    assert.ok(d[7].includes('老旧小区与棚户区改造'), `document issues ${d[7]} miss the issue`);
   }
   const links = await page.$$eval('#docs tbody a', (as) => as.map((a) => a.getAttribute('href')));
   assert.ok(links.length > 0 && links.every((h) => /^https?:\/\//.test(h)), 'links to originals: ' + links.slice(0, 3));
   await page.screenshot({ path: path.join(artifacts, '03-drilldown.png'), fullPage: true });
+
+  step('splitting by category');
+  // Every class the taxonomy names can be a series; no legend entry is blank (the sandbox's 42
+  // unclassified documents, shown as 未分类, never reach the top eight).
+  await page.goto(url + '#since=2026-10-05&until=2026-11-17&split=category&by=week');
+  await page.waitForFunction(() => window.__dashboard.trend && window.__dashboard.trend.series.some((s) => s.value === '城乡建设'), null, { timeout: 30000 });
+  const categories = await page.evaluate(() => window.__dashboard.trend.series.map((s) => ({ name: s.name, value: s.value })));
+  step('category series: ' + categories.map((c) => c.name).join('、'));
+  assert.ok(categories.length >= 5 && categories.every((c) => c.name !== ''), 'category series: ' + JSON.stringify(categories));
+  await page.screenshot({ path: path.join(artifacts, '03b-by-category.png'), fullPage: true });
 
   step('the hostile title stays text');
   await page.goto(url + '#since=2026-10-21&until=2026-10-22&site=news-portal&kind=comment&sentiment=negative&by=day');
