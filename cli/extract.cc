@@ -120,7 +120,11 @@ void add_extract_command(CLI::App& app, Context& ctx) {
                         " in sources.yaml: selector (visible text of the first match) or selector@attr")
         ->check(valid_spec);
   }
-  cmd->callback([&ctx, args] { ctx.exit_code = run_extract(*args); });
+  cmd->callback([&ctx, args] {
+    // The config's time.utc_offset_minutes is the zone of a page date written without one.
+    ctx.start("extract");
+    ctx.exit_code = run_extract(*args);
+  });
 }
 
 }  // namespace yuqing::cli
