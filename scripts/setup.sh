@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything yuqing needs on Debian 12: build tools and libraries, the ClickHouse server,
+# Installs everything yuqing needs on Debian 12: build tools and libraries (clang and its
+# compiler-rt for the libFuzzer targets of tests/fuzz), the ClickHouse server,
 # Java and Maven, and Apache Kafka's broker jars (from Maven Central, into a cache folder).
 # Idempotent: when everything is present it returns in seconds without touching the network.
 #
@@ -22,6 +23,7 @@ packages=(
   python3-aiosmtpd
   friso-dict libopencc-dev libopencc-data liblinear-dev
   libsodium-dev libcsv-dev chromium fonts-noto-cjk poppler-utils
+  clang libclang-rt-14-dev
 )
 # The dashboard's npm packages need node and npm (NodeSource's nodejs bundles npm: keep it).
 command -v npm >/dev/null || packages+=(nodejs npm)
