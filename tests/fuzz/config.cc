@@ -12,7 +12,12 @@
 using namespace yuqing;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/yuqing-fuzz-config-" + std::to_string(getpid()) + ".yaml";
+  // One file per process, removed at exit.
+  static const struct TempFile {
+    std::string path = "/tmp/yuqing-fuzz-config-" + std::to_string(getpid()) + ".yaml";
+    ~TempFile() { unlink(path.c_str()); }
+  } file;
+  const std::string& path = file.path;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
