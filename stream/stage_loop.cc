@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "core/shutdown.h"
@@ -38,27 +39,56 @@ class Loop {
 
   Status run() {
     auto last_message = Clock::now();
+    // With overlap, the batch sent to the Writer and not yet acknowledged. The next batch is polled
+    // and transformed meanwhile, but it is sent only after this one is acknowledged and committed,
+    // so offsets are still committed batch by batch, in order, each after its own acknowledgement:
+    // the prepared batch is only in memory, and a crash or failure before its turn loses nothing
+    // (its offsets are not committed, so it is delivered again).
+    std::optional<Batch> pending;
     while (!stopping()) {
       Status poll_error;
-      std::vector<Message> batch = collect(poll_error);
+      Batch next;
+      next.messages = collect(poll_error);
       if (!poll_error) {
         if (poll_error.kind() == Status::Kind::fatal) return poll_error;
         spdlog::warn("{}: {}", options_.stage, poll_error.to_string());
       }
-      if (batch.empty()) {
+      if (!next.messages.empty()) {
+        last_message = Clock::now();
+        prepare(next);
+      }
+      if (pending) {
+        if (Status s = finish(*pending); !s) return s;
+        pending.reset();
+        if (stopping()) break;  // the prepared batch stays uncommitted: the next run reads it again
+      }
+      if (next.messages.empty()) {
         if (options_.drain && consumer_.at_end()) break;
         if (options_.drain && options_.idle_exit_ms > 0 &&
             Clock::now() - last_message > std::chrono::milliseconds(options_.idle_exit_ms))
           break;
         continue;
       }
-      last_message = Clock::now();
-      if (Status s = write(batch); !s) return s;
+      // The Writer keeps pointers to the records until the next send(): send from where they stay.
+      Batch& batch = options_.overlap ? pending.emplace(std::move(next)) : next;
+      if (Status s = send(batch); !s) return s;
+      if (!options_.overlap)
+        if (Status s = finish(batch); !s) return s;
     }
+    // Shutdown: the batch in hand is finished (or, if it cannot be, left uncommitted).
+    if (pending) return finish(*pending);
     return Status::ok();
   }
 
  private:
+  // One batch: its messages, their records and their dead letters. Records and dead letters point
+  // into `messages`, whose elements stay put when the Batch is moved.
+  struct Batch {
+    std::vector<Message> messages;
+    std::vector<Record> records;
+    std::vector<DeadLetter> dead;  // refused by the transform, then by the Writer
+  };
+
   bool stopping() const { return options_.stop ? options_.stop() : shutdown_requested(); }
 
   // Sleeps in short steps so that a shutdown request is noticed promptly.
@@ -92,49 +122,53 @@ class Loop {
                  d.source->offset, d.why.to_string());
   }
 
-  // One batch, from transform to commit; a failure leaves the batch uncommitted.
-  Status write(const std::vector<Message>& batch) {
-    stats_.consumed += batch.size();
-    records_.clear();
-    dead_.clear();
-    for (const auto& m : batch) {
-      const size_t before = records_.size();
-      if (Status why = transform_(m, records_); !why) {
-        records_.resize(before);
-        dead_.push_back({&m, why});
-        log_dead_letter(dead_.back());
+  // The transform of every message of the batch.
+  void prepare(Batch& b) {
+    stats_.consumed += b.messages.size();
+    for (const auto& m : b.messages) {
+      const size_t before = b.records.size();
+      if (Status why = transform_(m, b.records); !why) {
+        b.records.resize(before);
+        b.dead.push_back({&m, why});
+        log_dead_letter(b.dead.back());
         continue;
       }
-      for (size_t i = before; i < records_.size(); ++i) records_[i].source = &m;
+      for (size_t i = before; i < b.records.size(); ++i) b.records[i].source = &m;
     }
+  }
+
+  Status send(Batch& b) {
     // Plain dead letters go out with the records, so the acknowledgement below may cover both.
     if (!options_.transactional_dead_letters)
-      if (Status s = produce_dead_letters(0); !s) return s;
+      if (Status s = produce_dead_letters(b, 0); !s) return s;
+    return writer_.send(b.records);
+  }
 
-    if (Status s = writer_.send(records_); !s) return s;
-    const size_t refused = dead_.size();
-    if (Status s = with_retry("the batch's records", [&] { return writer_.acknowledge(dead_); }); !s) return s;
-    for (size_t i = refused; i < dead_.size(); ++i) log_dead_letter(dead_[i]);
-    stats_.written += records_.size() - (dead_.size() - refused);
+  // From the Writer's acknowledgement to the commit; a failure leaves the batch uncommitted.
+  Status finish(Batch& b) {
+    const size_t refused = b.dead.size();
+    if (Status s = with_retry("the batch's records", [&] { return writer_.acknowledge(b.dead); }); !s) return s;
+    for (size_t i = refused; i < b.dead.size(); ++i) log_dead_letter(b.dead[i]);
+    stats_.written += b.records.size() - (b.dead.size() - refused);
 
-    if (dead_.empty()) {
-      commit(batch);
+    if (b.dead.empty()) {
+      commit(b.messages);
     } else if (options_.transactional_dead_letters) {
-      if (Status s = commit_with_dead_letters(batch); !s) return s;
+      if (Status s = commit_with_dead_letters(b); !s) return s;
     } else {
-      if (Status s = produce_dead_letters(refused); !s) return s;
+      if (Status s = produce_dead_letters(b, refused); !s) return s;
       if (Status s = with_retry("the dead letters", [&] { return dead_letters_.flush(options_.ack_timeout_ms); }); !s)
         return s;
-      commit(batch);
+      commit(b.messages);
     }
-    stats_.dead_lettered += dead_.size();
+    stats_.dead_lettered += b.dead.size();
     ++stats_.batches;
     return Status::ok();
   }
 
-  Status produce_dead_letters(size_t from) {
-    for (size_t i = from; i < dead_.size(); ++i) {
-      const DeadLetter& d = dead_[i];
+  Status produce_dead_letters(const Batch& b, size_t from) {
+    for (size_t i = from; i < b.dead.size(); ++i) {
+      const DeadLetter& d = b.dead[i];
       if (Status s = dead_letters_.produce(options_.dead_letter_topic, d.source->key,
                                            dead_letter_record(*d.source, d.why, options_.stage));
           !s)
@@ -168,12 +202,12 @@ class Loop {
   }
 
   // Dead letters and offsets in one transaction; an aborted one is tried again from the start.
-  Status commit_with_dead_letters(const std::vector<Message>& batch) {
+  Status commit_with_dead_letters(const Batch& b) {
     Status s;
     for (int attempt = 1; attempt <= options_.transaction_attempts; ++attempt) {
       s = dead_letters_.begin();
-      if (s) s = produce_dead_letters(0);
-      if (s) s = dead_letters_.commit_with_offsets(consumer_, batch, options_.ack_timeout_ms);
+      if (s) s = produce_dead_letters(b, 0);
+      if (s) s = dead_letters_.commit_with_offsets(consumer_, b.messages, options_.ack_timeout_ms);
       if (s || s.kind() == Status::Kind::fatal) return s;
       spdlog::warn("{}: dead-letter transaction failed (attempt {} of {}): {}", options_.stage, attempt,
                    options_.transaction_attempts, s.message());
@@ -188,8 +222,6 @@ class Loop {
   const Transform& transform_;
   const StageOptions& options_;
   StageStats& stats_;
-  std::vector<Record> records_;   // of the batch in hand
-  std::vector<DeadLetter> dead_;  // of the batch in hand: refused by the transform, then by the Writer
 };
 
 }  // namespace

@@ -26,6 +26,12 @@
 //   in hand is finished and acknowledged, or, if it cannot be, left uncommitted.
 // - drain: stop once every assigned partition is read to its end; with idle_exit_ms > 0, also after
 //   that long without a message.
+// - overlap: after sending batch N to the Writer, the loop polls and transforms batch N+1 before it
+//   waits for N's acknowledgement, so a Writer whose send() starts the write in the background (the
+//   sink's insert thread, a producer's own I/O thread) works while the stage transforms. N+1 is sent
+//   only after N is acknowledged and committed: commits stay in batch order and each follows its own
+//   batch's acknowledgement, and N+1, held only in memory until then, is delivered again if the run
+//   ends first. Without overlap a batch is polled only after the previous one is committed.
 // One loop per thread, like the clients it drives.
 #pragma once
 
@@ -100,6 +106,7 @@ struct StageOptions {
   bool transactional_dead_letters = false;
   int transaction_attempts = 5;
   int transaction_backoff_ms = 500;  // after the n-th failed transaction, n times this
+  bool overlap = false;  // poll and transform the next batch while the Writer acknowledges this one
   std::function<bool()> stop;  // a shutdown request; empty = core/shutdown.h's shutdown_requested()
 };
 

@@ -92,11 +92,14 @@ TEST(StageLoop, CommitsOnlyAfterTheOutputIsAcknowledged) {
       {"retry_later, then fatal", {kRetry, kFatal}, Kind::fatal, 0, 1, 4},
       {"fatal flush in the second batch", {Status::ok(), kFatal}, Kind::fatal, 4, 0, 6},
   };
+  for (const bool overlap : {false, true})
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
+    SCOPED_TRACE(std::string(c.name) + (overlap ? ", overlapped" : ""));
     Stage stage(values(6));
     stage.producer.flush_results = c.flushes;
-    EXPECT_EQ(stage.run(options()).kind(), c.result);
+    StageOptions o = options();
+    o.overlap = overlap;  // the next batch is transformed, never produced, before this one's flush
+    EXPECT_EQ(stage.run(o).kind(), c.result);
     EXPECT_EQ(stage.consumer.committed_messages(), c.committed);
     EXPECT_EQ(stage.unacknowledged, std::vector<std::string>{}) << "committed before Kafka acknowledged the output";
     EXPECT_EQ(stage.stats.retries, c.retries);
@@ -345,6 +348,84 @@ TEST(StageLoop, FailedOffsetCommitIsOnlyAWarning) {
   EXPECT_EQ(stage.consumer.commits, 1);
   EXPECT_EQ(stage.stats.batches, 2u);
   EXPECT_EQ(stage.stats.written, 6u);
+}
+
+// A Writer that logs the loop's calls next to the transform's and the commits, and answers each
+// acknowledgement from a script (then ok).
+struct Steps {
+  std::vector<std::string> log;
+  std::deque<Status> acks;
+  bool stop = false;
+  bool stop_at_first_ack = false;
+};
+
+class LoggingWriter final : public Writer {
+ public:
+  explicit LoggingWriter(Steps& steps) : steps_(steps) {}
+  Status send(const std::vector<Record>& records) override {
+    steps_.log.push_back("send " + std::to_string(records.size()));
+    return Status::ok();
+  }
+  Status acknowledge(std::vector<DeadLetter>&) override {
+    steps_.log.push_back("ack");
+    steps_.stop |= steps_.stop_at_first_ack;
+    if (steps_.acks.empty()) return Status::ok();
+    Status s = steps_.acks.front();
+    steps_.acks.pop_front();
+    return s;
+  }
+
+ private:
+  Steps& steps_;
+};
+
+TEST(StageLoop, OverlapTransformsTheNextBatchWhileTheWriterAcknowledgesAndCommitsInOrder) {
+  struct Case {
+    const char* name;
+    bool overlap;
+    std::deque<Status> acks;
+    bool stop_at_first_ack;
+    Kind result;
+    std::vector<std::string> log;
+    size_t committed;
+  };
+  const std::vector<Case> cases = {
+      {"without overlap, one batch after the other", false, {}, false, Kind::ok,
+       {"t v0", "t v1", "send 2", "ack", "commit 2", "t v2", "t v3", "send 2", "ack", "commit 2"}, 4},
+      {"with overlap, v2 and v3 are transformed before the first batch's ack; sent after its commit", true, {}, false,
+       Kind::ok, {"t v0", "t v1", "send 2", "t v2", "t v3", "ack", "commit 2", "send 2", "ack", "commit 2"}, 4},
+      {"a retried ack: the prepared batch waits", true, {kRetry}, false, Kind::ok,
+       {"t v0", "t v1", "send 2", "t v2", "t v3", "ack", "ack", "commit 2", "send 2", "ack", "commit 2"}, 4},
+      {"the first batch fails: the prepared one is not committed either", true, {kFatal}, false, Kind::fatal,
+       {"t v0", "t v1", "send 2", "t v2", "t v3", "ack"}, 0},
+      {"shutdown during the first batch: it commits, the prepared one is left for the next run", true, {}, true,
+       Kind::ok, {"t v0", "t v1", "send 2", "t v2", "t v3", "ack", "commit 2"}, 2},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Steps steps;
+    steps.acks = c.acks;
+    steps.stop_at_first_ack = c.stop_at_first_ack;
+    FakeConsumer consumer(messages(values(4)));
+    consumer.on_commit = [&steps](const std::vector<Message>& batch) {
+      steps.log.push_back("commit " + std::to_string(batch.size()));
+    };
+    FakeProducer dead;
+    LoggingWriter writer(steps);
+    StageOptions o = options();
+    o.batch_rows = 2;
+    o.overlap = c.overlap;
+    o.stop = [&steps] { return steps.stop; };
+    StageStats stats;
+    const Transform logging = [&steps](const Message& m, std::vector<Record>& out) {
+      steps.log.push_back("t " + m.value);
+      return transform(m, out);
+    };
+    EXPECT_EQ(run_stage(consumer, writer, dead, logging, o, stats).kind(), c.result);
+    EXPECT_EQ(steps.log, c.log);
+    EXPECT_EQ(consumer.committed_messages(), c.committed);
+    EXPECT_EQ(stats.written, c.committed);
+  }
 }
 
 }  // namespace
