@@ -2,10 +2,13 @@
 // (stream/stage_loop.h), which owns batching, acknowledgement, retries and commits.
 //
 // Contract
-// - Batches by rows, bytes and time (SinkOptions) and inserts each batch as JSONEachRow in one
-//   (gzip-compressed) HTTP request. Kafka offsets are committed only after ClickHouse accepted the
-//   insert, so a crash at any point loses nothing; it may insert a batch twice, which
-//   ReplacingMergeTree(id) and the id-set rollups absorb.
+// - Batches by rows, bytes and time (SinkOptions) and inserts each batch as RowBinary
+//   (storage/clickhouse/row_binary.h) in one (gzip-compressed) HTTP request. Kafka offsets are
+//   committed only after ClickHouse accepted the insert, so a crash at any point loses nothing; it
+//   may insert a batch twice, which ReplacingMergeTree(id) and the id-set rollups absorb.
+// - The insert of batch N runs on a thread of its own while the loop polls and encodes batch N+1
+//   (StageOptions::overlap): N's offsets are still committed only after its insert returned ok,
+//   and N+1's only after its own; see stream/stage_loop.h.
 // - Messages that fail to parse or validate go to the dead-letter topic with the reason and are
 //   counted; they never block their partition. If ClickHouse rejects a batch as unparseable, the
 //   rows are inserted one by one to find and dead-letter the culprits. A batch with dead letters
@@ -13,6 +16,10 @@
 //   "<group>.dead-letter.<instance>"), so each poison message is dead-lettered exactly once even
 //   across crashes; if that transaction fails it is aborted and retried, and a rebalance in between
 //   makes the sink exit (retry_later) so that its supervisor restarts it on the new assignment.
+//   RowBinary leaves ClickHouse little to refuse in a row encoded from a valid document; a body
+//   that does not fit the table (a column renamed or retyped without the sink) fails the whole
+//   insert as invalid (UNKNOWN_IDENTIFIER, CANNOT_READ_ALL_DATA) and stops the sink rather than
+//   dead-letter every row.
 // - While ClickHouse is unreachable (retry_later), the same batch is retried with exponential
 //   backoff up to SinkOptions::max_retry_ms between tries, indefinitely, until shutdown; during a
 //   row-by-row search the retry resumes at the row that failed (rows before it are not re-sent).
@@ -50,14 +57,23 @@ struct SinkRun {
 // dead-letter producer, then runs sink_stage().
 Status run_sink(const Config& config, const SinkRun& run, SinkStats& stats);
 
-// Inserts a JSONEachRow body into the documents table (ClickHouse in run_sink, a fake in tests).
+// Inserts a body of RowBinary rows (to_row_binary) into the documents table with kInsertRowBinary
+// (ClickHouse in run_sink, a fake in tests). Called by one thread at a time, not always the same one
+// (a batch's first try runs on the sink's insert thread, retries on the caller's).
 using Insert = std::function<Status(const std::string& body)>;
+
+// The statement of the sink's inserts: every column of documents, in the table's order.
+extern const char* const kInsertRowBinary;
 
 // The stage on given clients; `dead_letters` must be transactional (see the contract).
 Status sink_stage(stream::Consumer& consumer, stream::Producer& dead_letters, const Insert& insert,
                   const Config& config, const SinkRun& run, SinkStats& stats);
 
-// One JSONEachRow line for the documents table (exposed for tests).
+// One row for the documents table in RowBinary, appended to `out`, columns as in kInsertRowBinary.
+void to_row_binary(const EnrichedDocument& d, std::string& out);
+
+// The same row as one JSONEachRow line (the sandbox loader and tests insert rows this way; the
+// RowBinary round-trip test compares the two).
 std::string to_row(const EnrichedDocument& d);
 
 }  // namespace yuqing::clickhouse

@@ -224,7 +224,7 @@ def run_ingest(yuqing, m, stamp):
     mb = size / 1e6
     print("\n| path | rows | seconds | rows/s | MB/s of JSON |")
     print("|---|---:|---:|---:|---:|")
-    for name, key in (("yuqing sink (Kafka → JSONEachRow gzip HTTP, commit after insert)", "sink"),
+    for name, key in (("yuqing sink (Kafka → parse → RowBinary, gzip, HTTP; insert overlapped with the next batch; commit after insert)", "sink"),
                       ("limit: one bare RowBinary HTTP INSERT of the same rows", "limit_one_insert"),
                       ("limit: bare RowBinary HTTP INSERTs of 5000 rows (the sink's batch)", "limit_batches"),
                       ("limit: bare JSONEachRow HTTP INSERTs of 5000 rows (the sink's format)", "limit_json_batches"),
