@@ -41,6 +41,7 @@ int run_analyze(const processors::Analyzer& analyzer) {
       if (auto t = in.find("title"); t != in.end() && t->is_string()) d.title = t->get<std::string>();
       if (auto c = in.find("context"); c != in.end() && c->is_string()) d.context = c->get<std::string>();
       if (auto id = in.find("id"); id != in.end() && id->is_string()) d.id = id->get<std::string>();
+      if (auto p = in.find("parent_id"); p != in.end() && p->is_string()) d.parent_id = p->get<std::string>();
       result = to_json_value(analyzer.analyze(d));
       result["id"] = in.contains("id") ? in["id"] : nullptr;
     }
@@ -59,11 +60,12 @@ void add_analyze_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "analyze",
       "Tag documents read from stdin, one JSON object per line {\"id\", \"text\", \"title\"?, \"kind\"?,\n"
-      "\"context\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
+      "\"context\"?, \"parent_id\"?}, and write one JSON line per input: sentiment, category, issues (with departments),\n"
       "intent, places, keywords, story — the same code path `yuqing process` runs on Kafka. kind is one of\n"
       "article, comment, message, reply, post (default: text of unknown origin is read as a public voice; say\n"
       "article for news, whose sentiment leans neutral unless it states an opinion); context is what the parent\n"
-      "is about (its title and opening), which places, category and issues fall back on. Exit code 1 if a line\n"
+      "is about (its title and opening), which places, category and issues fall back on; a parent_id makes a\n"
+      "post a reaction (an answer in a thread), which joins a story only when long. Exit code 1 if a line\n"
       "was not a document.");
   auto configs = std::make_shared<std::string>();
   cmd->add_option("--configs", *configs, "folder with the tagging rules; default: processor.rules_dir of the config");

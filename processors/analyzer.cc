@@ -50,14 +50,17 @@ AnalyzerOptions load_options(const std::filesystem::path& dir) {
   kw.read("stopwords", o.stopwords);
   kw.finish();
   YamlSection st = root.child("stories");
-  long capacity = long(o.stories.capacity), long_chars = long(o.stories.long_chars);
+  long capacity = long(o.stories.capacity), min_chars = long(o.stories.min_chars),
+       reaction_min_chars = long(o.stories.reaction_min_chars);
   st.read("capacity", capacity, 1, 100000000);
-  st.read("long_chars", long_chars, 1, 100000);
-  st.read("simhash_bits", o.stories.simhash_bits, 0, 3);
-  st.read("min_jaccard", o.stories.min_jaccard, 0.1, 1.0);
+  st.read("min_chars", min_chars, 1, 100000);
+  st.read("reaction_min_chars", reaction_min_chars, 1, 100000);
+  st.read("min_containment", o.stories.min_containment, 0.5, 1.0);
+  st.read("min_size_ratio", o.stories.min_size_ratio, 0.1, 1.0);
   st.finish();
   o.stories.capacity = size_t(capacity);
-  o.stories.long_chars = size_t(long_chars);
+  o.stories.min_chars = size_t(min_chars);
+  o.stories.reaction_min_chars = size_t(reaction_min_chars);
   root.finish();
   return o;
 }
@@ -115,7 +118,9 @@ Tags Analyzer::analyze(const Document& doc) const {
   const std::string text = doc.title.empty() ? body.text : normalizer_->normalize(doc.title).text + "\n" + body.text;
   const std::vector<Token> tokens = segmenter_->segment(text);
 
-  const StoryAssignment story = stories_->assign(t.content_hash, body.text, tokens);
+  // A reaction: a comment, a reply, or a post answering a thread (its parent is the first post).
+  const bool reaction = doc.kind == DocKind::comment || doc.kind == DocKind::reply || !doc.parent_id.empty();
+  const StoryAssignment story = stories_->assign({doc.id, t.content_hash, body.text, reaction});
   t.story_id = story.story_id;
   t.story_match = story.match;
   t.places = places_->tag(text, tokens);

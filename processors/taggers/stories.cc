@@ -1,7 +1,6 @@
 #include "processors/taggers/stories.h"
 
 #include <algorithm>
-#include <bit>
 #include <limits>
 
 #include "processors/text/utf8.h"
@@ -16,43 +15,78 @@ uint64_t mix(uint64_t x) {  // splitmix64 finaliser: a cheap, well-spread 64-bit
   return x ^ (x >> 31);
 }
 
-uint64_t hash_bytes(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return mix(h);
+constexpr size_t kMaxHashesPerStory = 16;
+constexpr int kBands = 16, kRows = kStoryMinHashes / kBands;
+
+// The multipliers of the MinHash family h_k(x) = (a_k x + b_k) >> 32, a_k odd: fixed, so that every
+// instance and every version computes the same signatures.
+struct Family {
+  uint64_t a[kStoryMinHashes], b[kStoryMinHashes];
+  Family() {
+    for (int k = 0; k < kStoryMinHashes; ++k) {
+      a[k] = mix(0xA5A5ull + uint64_t(k)) | 1;
+      b[k] = mix(0x5A5Aull + uint64_t(k));
+    }
+  }
+};
+const Family& family() {
+  static const Family f;
+  return f;
 }
 
-constexpr size_t kMaxHashesPerStory = 16;
-constexpr int kMinHashes = 32, kBands = 8, kRows = kMinHashes / kBands;
+bool content_char(char32_t c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return (c >= 0x00C0 && c <= 0x024F) || (c >= 0x0370 && c <= 0x04FF) ||  // Latin, Greek, Cyrillic letters
+         (c >= 0x3040 && c <= 0x30FF) ||                                   // kana
+         (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||   // CJK
+         (c >= 0xAC00 && c <= 0xD7AF) ||                                   // Hangul
+         (c >= 0x20000 && c <= 0x3FFFF);                                   // CJK extensions
+}
+
+size_t shingle_count(const std::u32string& content) { return content.size() >= 3 ? content.size() - 2 : 1; }
+
+std::vector<uint64_t> band_keys(const std::vector<uint32_t>& mins) {
+  std::vector<uint64_t> keys;
+  keys.reserve(kBands);
+  for (int band = 0; band < kBands; ++band) {
+    uint64_t h = uint64_t(band) + 0x3Cull;
+    for (int r = 0; r < kRows; ++r) h = mix(h ^ mins[size_t(band * kRows + r)]);
+    keys.push_back(h);
+  }
+  return keys;
+}
 
 }  // namespace
 
-uint64_t simhash64(const std::vector<Token>& tokens) {
-  int v[64] = {};
-  for (const auto& t : tokens) {
-    if (t.kind == TokenKind::punct) continue;
-    const uint64_t h = hash_bytes(t.text);
-    for (int b = 0; b < 64; ++b) v[b] += (h >> b) & 1 ? 1 : -1;
+std::u32string story_content(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size() / 3 + 1);
+  for (size_t pos = 0; pos < text.size();) {
+    const char32_t c = utf8::next(text, pos);
+    if (content_char(c)) out += c;
   }
-  uint64_t out = 0;
-  for (int b = 0; b < 64; ++b)
-    if (v[b] > 0) out |= 1ull << b;
   return out;
 }
 
-std::vector<uint32_t> minhash32(std::string_view text) {
-  std::vector<uint32_t> mins(kMinHashes, std::numeric_limits<uint32_t>::max());
-  std::vector<size_t> starts;
-  for (size_t pos = 0; pos < text.size(); pos += utf8::char_len(static_cast<unsigned char>(text[pos]))) starts.push_back(pos);
-  starts.push_back(text.size());
-  const size_t n = starts.size() - 1;
-  for (size_t i = 0; i + 3 <= n || (i == 0 && n > 0); ++i) {
-    const size_t end = starts[std::min(i + 3, n)];
-    const uint64_t h = hash_bytes(text.substr(starts[i], end - starts[i]));
-    for (int k = 0; k < kMinHashes; ++k) mins[size_t(k)] = std::min(mins[size_t(k)], uint32_t(mix(h + uint64_t(k)) >> 32));
-    if (i + 3 > n) break;
+std::vector<uint32_t> minhash(const std::u32string& content) {
+  std::vector<uint32_t> mins(kStoryMinHashes, std::numeric_limits<uint32_t>::max());
+  const Family& f = family();
+  const size_t n = content.size();
+  for (size_t i = 0; i == 0 || i + 3 <= n; ++i) {
+    uint64_t h = 0x84222325CBF29CE4ull;
+    for (size_t j = i; j < std::min(i + 3, n); ++j) h = mix(h ^ content[j]);
+    for (int k = 0; k < kStoryMinHashes; ++k) mins[size_t(k)] = std::min(mins[size_t(k)], uint32_t((f.a[k] * h + f.b[k]) >> 32));
+    if (n < 3) break;
   }
   return mins;
+}
+
+double estimated_containment(const std::vector<uint32_t>& a, size_t a_size, const std::vector<uint32_t>& b, size_t b_size) {
+  int same = 0;
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k) same += a[k] == b[k];
+  const double j = double(same) / double(kStoryMinHashes);
+  const double inter = j * double(a_size + b_size) / (1 + j);
+  return std::min(1.0, inter / double(std::max<size_t>(1, std::min(a_size, b_size))));
 }
 
 size_t StoryTracker::size() const {
@@ -65,63 +99,53 @@ void StoryTracker::touch(Ref s) { lru_.splice(lru_.begin(), lru_, s); }
 void StoryTracker::evict() {
   Ref victim = std::prev(lru_.end());
   for (const auto& h : victim->hashes) by_hash_.erase(h);
-  for (uint64_t key : victim->band_keys) {
+  for (uint64_t key : band_keys(victim->minhash)) {
     auto [b, e] = by_band_.equal_range(key);
     for (auto it = b; it != e;) it = it->second == victim ? by_band_.erase(it) : std::next(it);
   }
   lru_.erase(victim);
 }
 
-StoryAssignment StoryTracker::assign(const std::string& content_hash, std::string_view text, const std::vector<Token>& tokens) {
-  const bool long_text = utf8::count(text) >= options_.long_chars;
-  uint64_t sim = 0;
-  std::vector<uint32_t> mins;
-  std::vector<uint64_t> keys;
-  if (long_text) {
-    sim = simhash64(tokens);
-    for (uint64_t band = 0; band < 4; ++band) keys.push_back(mix((band << 16 | ((sim >> (16 * band)) & 0xFFFF)) ^ 0x51ull));
-  } else {
-    mins = minhash32(text);
-    for (int band = 0; band < kBands; ++band) {
-      uint64_t h = uint64_t(band) + 0x3Cull;
-      for (int r = 0; r < kRows; ++r) h = mix(h ^ mins[size_t(band * kRows + r)]);
-      keys.push_back(h);
-    }
-  }
+StoryAssignment StoryTracker::assign(const StoryInput& doc) {
+  const std::u32string content = story_content(doc.text);
+  if (content.size() < options_.min_chars || (doc.reaction && content.size() < options_.reaction_min_chars))
+    return {std::string(doc.id.empty() ? doc.content_hash : doc.id), ""};
+  const std::string hash(doc.content_hash);
+  std::vector<uint32_t> mins = minhash(content);
+  const size_t shingles = shingle_count(content);
+  const std::vector<uint64_t> keys = band_keys(mins);
 
   std::lock_guard lock(mu_);
-  if (const auto it = by_hash_.find(content_hash); it != by_hash_.end()) {
+  if (const auto it = by_hash_.find(hash); it != by_hash_.end()) {
     touch(it->second);
     return {it->second->id, "exact"};
   }
+  // The best candidate of any band: the one holding most of the smaller text.
+  Ref best = lru_.end();
+  double best_containment = 0;
   for (uint64_t key : keys) {
     auto [b, e] = by_band_.equal_range(key);
     for (auto it = b; it != e; ++it) {
       const Story& s = *it->second;
-      if (s.long_text != long_text) continue;
-      bool similar = false;
-      if (long_text) {
-        similar = std::popcount(s.simhash ^ sim) <= options_.simhash_bits;
-      } else {
-        int same = 0;
-        for (int k = 0; k < kMinHashes; ++k) same += s.minhash[size_t(k)] == mins[size_t(k)];
-        similar = double(same) / kMinHashes >= options_.min_jaccard;
-      }
-      if (!similar) continue;
-      Ref story = it->second;
-      if (story->hashes.size() < kMaxHashesPerStory) {  // bounded: later copies still match by band
-        story->hashes.push_back(content_hash);
-        by_hash_.emplace(content_hash, story);
-      }
-      touch(story);
-      return {story->id, "near"};
+      const double ratio = double(std::min<size_t>(s.shingles, shingles)) / double(std::max<size_t>(s.shingles, shingles));
+      if (ratio < options_.min_size_ratio) continue;
+      const double c = estimated_containment(s.minhash, s.shingles, mins, shingles);
+      if (c >= options_.min_containment && c > best_containment) best = it->second, best_containment = c;
     }
   }
+  if (best != lru_.end()) {
+    if (best->hashes.size() < kMaxHashesPerStory) {  // bounded: later copies still match by band
+      best->hashes.push_back(hash);
+      by_hash_.emplace(hash, best);
+    }
+    touch(best);
+    return {best->id, "near"};
+  }
   if (lru_.size() >= options_.capacity) evict();
-  lru_.push_front(Story{content_hash, long_text, sim, std::move(mins), keys, {content_hash}});
-  by_hash_.emplace(content_hash, lru_.begin());
+  lru_.push_front(Story{hash, std::move(mins), uint32_t(shingles), {hash}});
+  by_hash_.emplace(hash, lru_.begin());
   for (uint64_t key : keys) by_band_.emplace(key, lru_.begin());
-  return {content_hash, ""};
+  return {hash, ""};
 }
 
 }  // namespace yuqing::processors

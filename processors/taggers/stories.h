@@ -1,11 +1,18 @@
 // Stories: documents that say the same thing — reposts, copies, lightly edited re-publications —
-// grouped under one story id.
-// - exact duplicates: same normalised text (content hash);
-// - near-duplicates of long texts (>= long_chars characters): 64-bit SimHash over the words,
-//   Hamming distance <= simhash_bits, found through four 16-bit bands (pigeonhole: two hashes
-//   within 3 bits agree on at least one band);
-// - near-duplicates of short posts: MinHash (32 hashes) over character 3-grams, LSH with 8 bands of
-//   4 rows, accepted when the estimated Jaccard similarity >= min_jaccard.
+// grouped under one story id. What counts as a copy:
+// - the same normalised text (content hash), or
+// - near the same text: the character 3-grams of the two texts' content characters (letters,
+//   digits, CJK; punctuation, spaces and emoji dropped) overlap so that the smaller set is at least
+//   `min_containment` inside the larger and the smaller is at least `min_size_ratio` of the
+//   larger. Containment, not plain similarity, so that a repost wrapped in a line of its own
+//   ("转自…", "【转帖】", a forum signature, an editor's note) still matches its original, and the
+//   size ratio so that a remark quoting one sentence of an article does not. Estimated from 64
+//   MinHash values and the 3-gram counts; candidates found by LSH over 16 bands of 4 values
+//   (one text of 3-gram similarity 0.6 meets its original in some band with probability 0.89).
+// - Not copies: a text of fewer than `min_chars` content characters ("关注一下", "同问", "顶"), and a
+//   reaction (a comment, a reply, a post answering a thread) of fewer than `reaction_min_chars`:
+//   such remarks are repeated by different people without copying anyone. Each is a story of its
+//   own, under its document id.
 // A document that joins a story gets that story's id (the content hash of its first document);
 // otherwise it opens a story under its own content hash. Story statistics — first source, first
 // time, repost count — are aggregates over story_id in storage (argMin(site, published_at),
@@ -24,41 +31,54 @@
 #include <list>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "processors/text/segment.h"
 
 namespace yuqing::processors {
 
 struct StoryOptions {
   size_t capacity = 200000;
-  size_t long_chars = 200;
-  int simhash_bits = 3;
-  double min_jaccard = 0.6;
+  size_t min_chars = 20;            // fewer content characters: a story of its own
+  size_t reaction_min_chars = 60;   // the same for comments, replies and posts answering a thread
+  double min_containment = 0.8;     // the smaller 3-gram set inside the larger, at least
+  double min_size_ratio = 0.5;      // the smaller 3-gram set against the larger, at least
+};
+
+// What the tracker reads of a document.
+struct StoryInput {
+  std::string_view id;            // the document id ("" when unknown: the content hash stands in)
+  std::string_view content_hash;  // of the normalised text
+  std::string_view text;          // normalised text (without the title)
+  bool reaction = false;          // a comment, a reply, a post answering a thread
 };
 
 struct StoryAssignment {
   std::string story_id;
-  std::string match;  // "" (opens the story), "exact" or "near"
+  std::string match;  // "" (opens or is its own story), "exact" or "near"
 };
 
-uint64_t simhash64(const std::vector<Token>& tokens);
-std::vector<uint32_t> minhash32(std::string_view text);  // 32 values
+constexpr int kStoryMinHashes = 64;
+
+// Content characters (letters, digits, CJK) of `text`, in order, each a code point.
+std::u32string story_content(std::string_view text);
+// MinHash of the 3-grams of `content` (one 3-gram when shorter): kStoryMinHashes values.
+std::vector<uint32_t> minhash(const std::u32string& content);
+// Estimated containment of the smaller 3-gram set in the larger, from two signatures and the sets'
+// sizes (Jaccard J gives |A ∩ B| = J (|A| + |B|) / (1 + J)).
+double estimated_containment(const std::vector<uint32_t>& a, size_t a_size, const std::vector<uint32_t>& b, size_t b_size);
 
 class StoryTracker {
  public:
   explicit StoryTracker(StoryOptions options = {}) : options_(options) {}
-  StoryAssignment assign(const std::string& content_hash, std::string_view text, const std::vector<Token>& tokens);
+  StoryAssignment assign(const StoryInput& doc);
   size_t size() const;
 
  private:
   struct Story {
     std::string id;
-    bool long_text = false;
-    uint64_t simhash = 0;
     std::vector<uint32_t> minhash;
-    std::vector<uint64_t> band_keys;
+    uint32_t shingles = 0;
     std::vector<std::string> hashes;  // exact content hashes pointing here
   };
   using Ref = std::list<Story>::iterator;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/hash.h"
 #include "processors/analyzer.h"
 #include "processors/text/normalize.h"
 
@@ -13,50 +14,94 @@ const Analyzer& analyzer() {
   return a;
 }
 
-StoryAssignment assign(StoryTracker& tracker, const std::string& text) {
+StoryAssignment assign(StoryTracker& tracker, const std::string& id, const std::string& text, bool reaction = false) {
   const std::string norm = analyzer().normalizer().normalize(text).text;
-  return tracker.assign(std::to_string(std::hash<std::string>{}(norm)), norm, analyzer().segmenter().segment(norm));
+  return tracker.assign({id, fingerprint(norm), norm, reaction});
 }
 
-std::string long_text(const std::string& variant) {
-  std::string s;
-  for (int i = 0; i < 12; ++i) s += "台儿庄区运河街道老旧小区改造工程进展顺利，第" + std::to_string(i) + "期管网更新已完成，居民出行更加方便。";
-  return s + variant;
+// A news article of about 190 characters, as the district's sites publish them.
+const std::string kArticle =
+    "近日，运河街道召开老旧小区改造工作推进会，区住房城乡建设局有关负责人出席会议并讲话。\n"
+    "会议指出，要聚焦雨污管网改造等重点任务，压实责任、挂图作战，确保按期完成年度目标。\n"
+    "截至目前，运河街道已完成加装电梯项目12个，惠及群众2380户。\n"
+    "在华兴路社区，工作人员正在逐户走访，听取群众对外墙保温的意见建议。\n"
+    "下一步，运河街道将持续推进老旧小区改造，及时公开进展情况，主动接受社会监督。";
+
+// Commas as enumeration commas, paragraphs run together: what another site's template makes of a text.
+std::string repunctuated(std::string s) {
+  for (size_t p = s.find("，"); p != std::string::npos; p = s.find("，", p)) s.replace(p, 3, "、");
+  for (char& c : s) c = c == '\n' ? ' ' : c;
+  return s;
 }
 
-}  // namespace
+struct Case {
+  const char* name;
+  std::string first;
+  bool first_reaction;
+  std::string second;
+  bool second_reaction;
+  bool same_story;
+  const char* match;  // of the second document
+};
 
-TEST(Stories, ExactAndNearDuplicatesOfShortPosts) {
+TEST(Stories, CopiesJoinAndLookAlikesDoNot) {
+  const std::string sibling =  // the same template, another town, other numbers and another closing
+      "近日，泥沟镇召开老旧小区改造工作推进会，区住房城乡建设局有关负责人出席会议并讲话。\n"
+      "截至目前，泥沟镇已完成外墙保温项目7个，惠及群众415户。\n"
+      "区住房城乡建设局将楼道照明和屋面防水纳入重点工作清单，实行周调度、月通报。";
+  const Case cases[] = {
+      {"the same text", kArticle, false, kArticle, false, true, "exact"},
+      {"a forum repost with a source line", kArticle, false, "转自台儿庄新闻网\n" + kArticle, false, true, "near"},
+      {"a repost with a tag, an editor's line and a signature", kArticle, false,
+       "【转帖】\n" + kArticle + "\n（来源：台儿庄新闻网 编辑：王明）\n生活不止眼前的苟且", false, true, "near"},
+      {"other whitespace and punctuation", kArticle, false, repunctuated(kArticle), false, true, "near"},
+      {"a comment pasting the whole article", kArticle, false, kArticle, true, true, "exact"},
+      {"a remark quoting one sentence", kArticle, false, "截至目前，运河街道已完成加装电梯项目12个，惠及群众2380户。这数字靠谱吗？", true, false, ""},
+      {"a template sibling about another town", kArticle, false, sibling, false, false, ""},
+      {"the same short remark by two people", "关注一下", true, "关注一下", true, false, ""},
+      {"the same short top-level text", "转发了解一下，大家看看", false, "转发了解一下，大家看看", false, false, ""},
+      {"the same complaint sentence in two comments", "开发商一再推迟交房，业主每月还着房贷却住不进去，到底有没有人管？[怒]", true,
+       "开发商一再推迟交房，业主每月还着房贷却住不进去，到底有没有人管？[怒]", true, false, ""},
+      {"a short post copied with an exclamation", "泥沟镇养殖场臭味扰民，夏天根本不敢开窗，希望有关部门尽快处理！", false,
+       "泥沟镇养殖场臭味扰民，夏天根本不敢开窗，希望有关部门尽快处理！！！", false, true, "near"},
+      {"two unrelated posts", "泥沟镇养殖场臭味扰民，夏天根本不敢开窗，希望有关部门尽快处理！", false,
+       "张山子镇公交车一小时才一班，末班车太早，村民进城很不方便。", false, false, ""},
+  };
+  for (const auto& c : cases) {
+    StoryTracker tracker;
+    const auto a = assign(tracker, "doc-a", c.first, c.first_reaction);
+    const auto b = assign(tracker, "doc-b", c.second, c.second_reaction);
+    EXPECT_EQ(a.story_id == b.story_id, c.same_story) << c.name;
+    EXPECT_EQ(b.match, c.match) << c.name;
+  }
+}
+
+TEST(Stories, ADocumentInNoStoryIsItsOwnStory) {
   StoryTracker tracker;
-  const auto first = assign(tracker, "泥沟镇养殖场臭味扰民，希望有关部门尽快处理！");
-  EXPECT_EQ(first.match, "");
-  const auto copy = assign(tracker, "泥沟镇养殖场臭味扰民，希望有关部门尽快处理！");
-  EXPECT_EQ(copy.match, "exact");
-  EXPECT_EQ(copy.story_id, first.story_id);
-  const auto near = assign(tracker, "泥沟镇养殖场臭味扰民，希望有关部门尽快处理！！转发");
-  EXPECT_EQ(near.match, "near");
-  EXPECT_EQ(near.story_id, first.story_id);
-  const auto other = assign(tracker, "张山子镇公交车一小时才一班，末班车太早。");
-  EXPECT_EQ(other.match, "");
-  EXPECT_NE(other.story_id, first.story_id);
+  EXPECT_EQ(assign(tracker, "doc-1", "顶", true).story_id, "doc-1");
+  EXPECT_EQ(assign(tracker, "doc-2", "顶", false).story_id, "doc-2");
+  // Without an id (`yuqing analyze` on bare text) the content hash stands in.
+  EXPECT_EQ(assign(tracker, "", "顶").story_id, fingerprint(analyzer().normalizer().normalize("顶").text));
+  // A story's id is the content hash of its first document, whatever instance computes it.
+  EXPECT_EQ(assign(tracker, "doc-3", kArticle).story_id, fingerprint(analyzer().normalizer().normalize(kArticle).text));
 }
 
-TEST(Stories, SimHashGroupsLightlyEditedLongTexts) {
-  StoryTracker tracker;
-  const auto a = assign(tracker, long_text("（记者 王明）"));
-  const auto b = assign(tracker, long_text("（来源：台儿庄发布）"));
-  EXPECT_EQ(b.match, "near");
-  EXPECT_EQ(b.story_id, a.story_id);
-  EXPECT_NE(simhash64(analyzer().segmenter().segment(long_text(""))), 0u);
+TEST(Stories, ContainmentEstimate) {
+  const auto a = story_content(kArticle), b = story_content("转自台儿庄新闻网" + kArticle);
+  EXPECT_GT(estimated_containment(minhash(a), a.size() - 2, minhash(b), b.size() - 2), 0.8);
+  const auto c = story_content("张山子镇公交车一小时才一班，末班车太早，村民进城很不方便。");
+  EXPECT_LT(estimated_containment(minhash(a), a.size() - 2, minhash(c), c.size() - 2), 0.2);
+  EXPECT_EQ(story_content("你好，world 2026！😊"), U"你好world2026");
 }
 
 TEST(Stories, StateIsBounded) {
-  StoryTracker tracker(StoryOptions{3, 200, 3, 0.6});
+  StoryTracker tracker(StoryOptions{3, 5, 60, 0.8, 0.5});
   for (const char* t : {"第一条完全不同的消息内容", "另一件毫不相干的事情发生", "第三个话题关于公交线路", "第四个话题关于学校招生"})
-    assign(tracker, t);
+    assign(tracker, t, t);
   EXPECT_EQ(tracker.size(), 3u);
   // The evicted first story is forgotten: its copy opens a new story.
-  EXPECT_EQ(assign(tracker, "第一条完全不同的消息内容").match, "");
+  EXPECT_EQ(assign(tracker, "again", "第一条完全不同的消息内容").match, "");
 }
 
+}  // namespace
 }  // namespace yuqing::processors
