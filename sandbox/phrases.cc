@@ -204,23 +204,23 @@ const Patterns kNewsBody = {"会议指出，要聚焦{thing}等重点任务，�
                             "{dept}将{thing}纳入重点工作清单，实行周调度、月通报。",
                             "在{spot}，工作人员正在逐户走访，听取群众对{thing}的意见建议。",
                             "下一步，{place}将持续推进{subject}，及时公开进展情况，主动接受社会监督。"};
-const Patterns kComplaintBody = {"{spot}的多名居民向本报反映，{problem}。", "“{problem}，我们找了好几次也没有结果。”一位居民说。",
+const Patterns kComplaintBody = {"{spot}的{多名|几位|不少}居民{向本报反映|致电本报|向记者反映}，{problem}。", "“{problem}，我们找了{好几次|很多次|几趟}也没有结果。”一位{居民|住户|老人}说。",
                                  "记者在{spot}看到，{thing}现场冷冷清清，不少群众对此不满。",
-                                 "对此，{dept}相关负责人表示，将尽快核实情况，督促有关单位整改。"};
-const Patterns kPraiseBody = {"“{good}。”在{spot}，一位居民这样告诉记者。", "据了解，{place}围绕{thing}推出了一系列便民举措。",
+                                 "对此，{dept}相关负责人表示，将尽快{核实情况|调查核实|了解情况}，督促有关单位整改。"};
+const Patterns kPraiseBody = {"“{good}。”在{spot}，一位{居民|市民|老人}这样告诉记者。", "据了解，{place}围绕{thing}推出了{一系列|多项|一批}便民举措。",
                               "不少群众表示，{good}，希望这样的好做法能够坚持下去。"};
 const Patterns kInquiryBody = {"近期，不少读者来电询问：{question}？", "记者就此咨询了{dept}。工作人员介绍，具体以{dept}发布的通知为准，群众也可拨打咨询电话了解。",
                                "{dept}提醒，{thing}相关事项可在便民服务中心窗口咨询办理。"};
 
-const Patterns kMessageComplaint = {"尊敬的领导：您好！我是{place}{spot}的居民，{problem}。", "{problem}，我们多次向有关部门反映，至今没有解决。",
-                                    "这个问题已经严重影响了群众的正常生活，希望领导高度重视，尽快督促解决！",
-                                    "恳请有关部门到{spot}实地看一看，给老百姓一个说法。"};
-const Patterns kMessageInquiry = {"您好！我是{place}{spot}的群众，想咨询一下：{question}？", "在网上没有查到相关的规定，打电话也没问清楚。",
-                                  "麻烦相关部门给予答复，谢谢！"};
-const Patterns kMessageSuggestion = {"领导您好！关于{subject}，我有一个建议：{wish}。", "这样既方便群众，也能提高工作效率。",
-                                     "希望领导能够采纳，谢谢！"};
-const Patterns kMessagePraise = {"我是{place}{spot}的居民，特意来表扬一下{dept}。", "{good}。",
-                                 "感谢你们为群众办实事，为你们点赞！"};
+const Patterns kMessageComplaint = {"{尊敬的领导|领导}{：|，}您好！我是{place}{spot}的{居民|住户|群众}，{problem}。", "{problem}，我们{多次|好几次|前后几次}向有关部门反映，{至今|到现在|一直}没有解决。",
+                                    "这个问题已经{严重|}影响了{群众|大家|我们}的正常生活，希望领导{高度重视|重视一下}，尽快督促解决！",
+                                    "恳请有关部门到{spot}实地看一看，给{老百姓|我们}一个说法。"};
+const Patterns kMessageInquiry = {"{您好|领导您好|你好}！我是{place}{spot}的{群众|居民|村民}，想{咨询一下|问一下|了解一下}：{question}？", "{在网上|在政府网站上}没有查到相关的规定，{打电话|去窗口问}也没问清楚。",
+                                  "{麻烦|请}相关部门给予答复，谢谢！"};
+const Patterns kMessageSuggestion = {"{领导您好|您好}！关于{subject}，我有一个{建议|小建议|想法}：{wish}。", "这样既方便群众，也能提高{工作效率|办事效率}。",
+                                     "希望{领导|有关部门}能够{采纳|考虑}，谢谢！"};
+const Patterns kMessagePraise = {"我是{place}{spot}的{居民|住户|群众}，特意来表扬一下{dept}。", "{good}。",
+                                 "感谢你们为{群众|老百姓}办实事，为你们点赞！"};
 
 const Patterns kCommentComplaint = {"{problem}，到底有没有人管？[怒]", "我们{spot}也是这样，{problem}😡", "说了多少次了，{problem}，没人管啊",
                                     "又是这样[怒][怒]", "{problem}，太让人失望了", "投诉了好几次，一直推诿扯皮[吐]"};
@@ -284,7 +284,16 @@ std::string Writer::fill(const std::string& pattern, const IssueBank& issue, con
     const size_t close = pattern.find('}', i);
     const std::string key = pattern.substr(i + 1, close - i - 1);
     i = close + 1;
-    if (key == "place") out += place.name;
+    if (key.find('|') != std::string::npos) {  // how it is said: {a|b|c}, drawn from the wording stream
+      std::vector<std::string> options;
+      for (size_t from = 0;;) {
+        const size_t bar = key.find('|', from);
+        options.push_back(key.substr(from, bar - from));
+        if (bar == std::string::npos) break;
+        from = bar + 1;
+      }
+      out += wording_.pick(options);
+    } else if (key == "place") out += place.name;
     else if (key == "spot") out += spot_.empty() ? rng_.pick(place.spots) : spot_;
     else if (key == "subject") out += issue.subject;
     else if (key == "dept") out += issue.dept;
@@ -298,6 +307,74 @@ std::string Writer::fill(const std::string& pattern, const IssueBank& issue, con
     else throw std::logic_error("phrase pattern with unknown slot {" + key + "}");
   }
   return out;
+}
+
+namespace {
+
+const std::vector<std::string> kGivenNames = {"明", "华", "强", "静", "丽", "军", "伟", "芳", "敏", "磊", "洋", "勇", "艳", "杰", "娟", "涛",
+                                              "建国", "秀英", "志强", "海燕", "文博", "晓东", "春梅", "立新", "宏伟", "玉兰", "家豪", "子涵"};
+const std::vector<std::string> kRoles = {"负责人", "项目负责人", "社区书记", "网格员", "工作人员", "站长", "科长", "主任"};
+
+// Particulars by voice: {person} {surname} {role} {n} (2-99) {k} (2-9) {spot} {thing}, and {a|b} alternatives.
+const Patterns kNewsParticulars = {
+    "{周一|周二|周三|周四|周五|周末|前天|昨天|当天}{上午|下午|一早|傍晚}，{记者|本报记者|通讯员}{person}{来到|走进|在}{spot}，{看到|注意到|了解到}{n}名{工作人员|社区干部|网格员|志愿者|技术人员|居民代表}{正在|仍在|已经在}{逐户走访|核对台账|现场查看|张贴公示|登记情况|整理资料}。",
+    "{据|听}{role}{person}{介绍|说|讲}，{spot}{目前|眼下|到现在}{涉及|共有|已登记}{n}{户|处|个点位|项}，{预计|计划|争取}{k}{天|周}内{完成|办结|收尾}。",
+    "{围绕|针对}{thing}，{spot}{设立了|安排了|组建了}{k}个{工作专班|小组|服务点}，{每天|每周}{安排|轮流派出}{n}人{值守|跟进|对接}。"};
+const Patterns kCitizenParticulars = {
+    "{我家|我们家|我父母家}{住在|在}{spot}{n}号楼{k}单元，{在这里|在这儿}{住了|生活了}{k}{年|多年}了。",
+    "{前几天|上周|月初}{我|我和邻居}{去|到}{社区|便民服务中心|办事窗口}{问过|咨询过}{一次|两次}，{接待的|对方}{工作人员|同志}姓{surname}。",
+    "{我们那栋楼|我们那个单元|我们那片}{一共|总共}{有|住着}{n}户，{不少是|大多是|有一半是}{老人|上班族|租户}。"};
+const Patterns kOfficialParticulars = {
+    "{承办人|经办人|联系人}：{person}，{承办科室|办理科室}：{dept}{一科|二科|综合科|办公室|业务科}。",
+    "{我们|工作人员}于收到留言后第{k}个工作日{到|前往}{spot}{进行了|开展了}现场{核实|查看|走访}，{共|一共}{走访|联系}{群众|住户|商户}{n}户。",
+    "{此事|该事项|您反映的事项}{已|现已}{登记|录入}{办理台账|工单系统}，{编号|工单号}{n}{0|1|2|3|4|5|6|7|8|9}{k}{0|1|2|3|4|5|6|7|8|9}，{办理进度|后续进展}{可在|可通过}{网站|热线}{查询|了解}。"};
+const Patterns kPolicyParticulars = {
+    "{本方案|方案|文件}{由|经}{dept}{牵头|会同有关部门}{起草|制定}，{先后|共}{征求|听取}了{n}家单位{和|及}{k}个镇（街）的意见。",
+    "{实施期间|方案实施中}，{dept}将{每月|每季度|每半年}{开展|组织}{督导|调度|评估}，{结果|情况}{纳入|计入}年度{考核|绩效评价}。",
+    "{联系人|经办人}：{person}，{dept}{综合科|办公室|业务科|法规科}。"};
+const Patterns kForumParticulars = {
+    "{本人|楼主|我}是{spot}{的|附近的}{老住户|居民|上班族}，{在这住了|住了}{k}{年|十几年}了。",
+    "{今天|昨天|刚才}{路过|去了|经过}{spot}{的时候|那边}{看了一眼|顺便看了看}，{门口|路边|现场}{有|站着}{n}{来个|多个|几个}人。",
+    "{大家|各位}{有知道的|了解情况的}{说说|回一下}，{帖子|这事}{顶上去|先顶一下}{让|给}更多人看到。"};
+
+}  // namespace
+
+std::string Writer::person() { return wording_.pick(kSurnames) + wording_.pick(kGivenNames); }
+
+std::string Writer::particulars(const IssueBank& issue, const std::string& where, const char* voice) {
+  const std::string v = voice;
+  const Patterns& patterns = v == "news" ? kNewsParticulars : v == "official" ? kOfficialParticulars
+                             : v == "forum" ? kForumParticulars : v == "policy" ? kPolicyParticulars : kCitizenParticulars;
+  // Every sentence of the voice, in a drawn order.
+  std::vector<size_t> order(patterns.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[wording_.below(i + 1)]);
+  std::string out;
+  for (size_t index : order) {
+    const std::string& pattern = patterns[index];
+    std::string expanded;
+    for (size_t i = 0; i < pattern.size();) {
+      if (pattern[i] != '{') {
+        expanded += pattern[i++];
+        continue;
+      }
+      const size_t close = pattern.find('}', i);
+      const std::string key = pattern.substr(i + 1, close - i - 1);
+      i = close + 1;
+      if (key == "person") expanded += person();
+      else if (key == "surname") expanded += wording_.pick(kSurnames);
+      else if (key == "role") expanded += wording_.pick(kRoles);
+      else if (key == "n") expanded += std::to_string(2 + wording_.below(98));
+      else if (key == "k") expanded += std::to_string(2 + wording_.below(8));
+      else if (key == "spot") expanded += where;
+      else if (key == "thing") expanded += wording_.pick(issue.things);
+      else if (key == "dept") expanded += issue.dept;
+      else expanded += "{" + key + "}";  // alternatives: fill() draws them from the wording stream
+    }
+    out += expanded;
+  }
+  // fill() draws only {a|b} alternatives here (the other slots are expanded above).
+  return fill(out, issue, place_banks()[0]);
 }
 
 Text Writer::news_article(const IssueBank& issue, const PlaceBank& place, const std::string& intent) {
@@ -318,6 +395,7 @@ Text Writer::news_article(const IssueBank& issue, const PlaceBank& place, const 
     t.paragraphs.push_back(fill(rng_.pick(kNewsOpening), issue, place));
     if (intent == "suggestion") t.paragraphs.push_back(fill("有群众建议，{wish}。对此，{dept}表示将认真研究。", issue, place));
   }
+  t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "news"));
   // Distinct closing paragraphs; a report on complaints skips the meeting-speak of the first two.
   std::vector<size_t> order(kNewsBody.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -336,9 +414,13 @@ Text Writer::policy_document(const IssueBank& issue, int year, int number) {
   Text t{"台儿庄区人民政府办公室关于印发《" + plan + "》的通知", {}};
   t.paragraphs = {"各镇人民政府、运河街道办事处，区政府各部门单位：",
                   "《" + plan + "》已经区政府同意，现印发给你们，请认真贯彻执行。",
-                  "一、总体要求。坚持以人民为中心，围绕" + issue.subject + "，着力解决群众急难愁盼问题。",
+                  "一、总体要求。" + fill("{坚持以人民为中心|坚持问题导向|坚持便民利民}，围绕", issue, place_banks()[0]) + issue.subject +
+                      fill("，{着力解决群众急难愁盼问题|补齐短板弱项|提升群众满意度}。", issue, place_banks()[0]),
                   "二、主要任务。" + fill("（一）做好{thing}。（二）推进{thing}。（三）加强{thing}的监督检查。", issue, place_banks()[0]),
-                  "三、保障措施。各镇（街）和" + issue.dept + "要明确责任分工，按月报送工作进展。",
+                  "三、保障措施。各镇（街）和" + issue.dept + "要明确责任分工，" +
+                      fill("{围绕|对照|按照}" + std::to_string(2 + wording_.below(8)) + "项重点任务{确定|落实|明确}" +
+                               std::to_string(2 + wording_.below(30)) + "个责任单位，{按月|每季度|每半月}报送工作进展。", issue, place_banks()[0]),
+                  particulars(issue, "", "policy"),
                   "本方案自印发之日起施行，有效期" + std::to_string(2 + number % 3) + "年（" + std::to_string(year) + "年起）。"};
   return t;
 }
@@ -347,9 +429,11 @@ Text Writer::policy_interpretation(const IssueBank& issue, const std::string& po
   const size_t open = policy_title.find("《"), close = policy_title.find("》");
   const std::string plan = open == std::string::npos ? policy_title : policy_title.substr(open, close - open + 3);
   Text t{plan + "政策解读", {}};
-  t.paragraphs = {"一、起草背景。为进一步做好" + issue.subject + "工作，回应群众关切，" + issue.dept + "起草了" + plan + "。",
-                  "二、主要内容。" + fill("方案明确了{thing}和{thing}等重点任务，提出了具体的时间表和路线图。", issue, place_banks()[0]),
-                  "三、适用对象。方案适用于全区各镇（街）及区直有关部门单位。",
+  t.paragraphs = {"一、起草背景。为进一步做好" + issue.subject + fill("工作，{回应群众关切|回应群众期盼|解决群众急难愁盼问题}，", issue, place_banks()[0]) + issue.dept + "起草了" + plan + "。",
+                  particulars(issue, "", "policy"),
+                  "二、主要内容。" + fill("方案明确了{thing}和{thing}等重点任务，{提出了|列出了|制定了}具体的{时间表和路线图|任务清单和完成时限|分工和时限}。", issue, place_banks()[0]),
+                  "三、适用对象。方案适用于全区各镇（街）及区直有关部门单位。" +
+                      fill("{方案|文件}{共|一共}{分|列出}" + std::to_string(2 + wording_.below(8)) + "{个部分|项任务|条措施}，{起草人|解读人|联系人}" + person() + "。", issue, place_banks()[0]),
                   "四、咨询方式。如有疑问，可拨打" + issue.dept + "政策咨询电话0632-661" + std::to_string(1000 + rng_.below(9000)) + "。"};
   return t;
 }
@@ -380,11 +464,12 @@ Text Writer::message(const IssueBank& issue, const PlaceBank& place, const std::
   else if (intent == "praise") t.title = fill("表扬{dept}", issue, place);
   else t.title = fill("关于{subject}的反映", issue, place);
   for (const auto& p : message_patterns(intent)) t.paragraphs.push_back(fill(p, issue, place));
+  t.paragraphs.insert(t.paragraphs.end() - 1, particulars(issue, spot_, "citizen"));
   return t;
 }
 
 Text Writer::reply(const IssueBank& issue, const PlaceBank& place, const std::string& intent) {
-  Text t{"答复", {"网友您好！您的留言已收悉，现答复如下："}};
+  Text t{"答复", {fill("{网友|尊敬的网友|留言人}您好！{您的留言已收悉|来信收悉|您反映的问题已收悉}，现{答复如下|将有关情况答复如下|回复如下}：", issue, place)}};
   if (intent == "complaint") {
     t.paragraphs.push_back(fill("经{dept}会同{place}调查核实，您反映的情况属实。目前已督促有关单位制定整改方案，预计近期完成。", issue, place));
   } else if (intent == "inquiry") {
@@ -394,7 +479,8 @@ Text Writer::reply(const IssueBank& issue, const PlaceBank& place, const std::st
   } else {
     t.paragraphs.push_back(fill("感谢您对{dept}工作的肯定，我们将继续努力，为群众提供更好的服务。", issue, place));
   }
-  t.paragraphs.push_back("感谢您对我区工作的关心和支持！如有疑问，请拨打咨询电话0632-661" + std::to_string(1000 + rng_.below(9000)) + "。");
+  t.paragraphs.push_back(particulars(issue, place.name, "official"));
+  t.paragraphs.push_back(fill("{感谢您对我区工作的关心和支持|感谢您的理解和支持|谢谢您对我们工作的监督}！{如有疑问|如还有问题|如需进一步了解}，请拨打咨询电话0632-661", issue, place) + std::to_string(1000 + rng_.below(9000)) + "。");
   return t;
 }
 
@@ -404,6 +490,7 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
   if (rumour) {
     t.title = fill(rng_.pick(epidemic(issue) ? kRumourPost : kOtherRumourPost), issue, place);
     t.paragraphs = {t.title, fill(rng_.pick(epidemic(issue) ? kRumourFollow : kOtherRumourFollow), issue, place)};
+    t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "forum"));
     return t;
   }
   const Text m = message(issue, place, intent);
@@ -413,6 +500,7 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
                                   : m.title;
   t.paragraphs = intent == "news" ? std::vector<std::string>{fill(rng_.pick(kNewsBody), issue, place), fill(rng_.pick(kCommentNews), issue, place)}
                                   : m.paragraphs;
+  if (intent == "news") t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "forum"));
   return t;
 }
 

@@ -64,9 +64,13 @@ struct Text {
   std::vector<std::string> paragraphs;
 };
 
+// Wording: `rng` draws what an item says (the matter, the problem, the spot — what the truth and the
+// taggers see), `wording` only how it is said: {a|b|c} alternatives in the patterns and the item's
+// own particulars (who, when, how many) that make two items written from one template read as two
+// texts, not as near-copies. Its own stream, so that richer wording never moves the web's structure.
 class Writer {
  public:
-  explicit Writer(Rng& rng) : rng_(rng) {}
+  Writer(Rng& rng, Rng& wording) : rng_(rng), wording_(wording) {}
 
   Text news_article(const IssueBank& issue, const PlaceBank& place, const std::string& intent);
   Text policy_document(const IssueBank& issue, int year, int number);
@@ -87,7 +91,11 @@ class Writer {
   std::string fill(const std::string& pattern, const IssueBank& issue, const PlaceBank& place);
   // One item speaks of one community or village: {spot} is drawn once per item.
   void begin(const PlaceBank& place) { spot_ = rng_.pick(place.spots); }
+  // A sentence or two of particulars of one item: a time, people and numbers of its own.
+  std::string particulars(const IssueBank& issue, const std::string& where, const char* voice);
+  std::string person();
   Rng& rng_;
+  Rng& wording_;
   std::string spot_;
 };
 

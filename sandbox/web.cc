@@ -43,7 +43,8 @@ Origins origins_for(const std::string& host, int base_port) {
 
 class Generator {
  public:
-  Generator(SandboxWeb& web, long seed) : web_(web), sc_(web.scenario_), rng_(uint64_t(seed)), writer_(rng_) {
+  Generator(SandboxWeb& web, long seed)
+      : web_(web), sc_(web.scenario_), rng_(uint64_t(seed)), wording_(uint64_t(seed) ^ 0x776F7264696E67ull), writer_(rng_, wording_) {
     for (const auto& [name, w] : sc_.issues) issue_w_.push_back(w);
     for (const auto& [name, w] : sc_.places) place_w_.push_back(w);
     for (const auto& [name, w] : sc_.intents) intent_w_.push_back(w);
@@ -482,6 +483,7 @@ class Generator {
   SandboxWeb& web_;
   const Scenario& sc_;
   Rng rng_;
+  Rng wording_;  // how texts are worded only (sandbox/phrases.h): the web's structure draws from rng_
   Writer writer_;
   std::vector<double> issue_w_, place_w_, intent_w_;
   std::vector<int> wants_repost_, event_reposts_, rumour_comments_;
