@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build.sh yuqing  # the binary only: the tests build in scripts/test.sh
 bash scripts/services.sh start
 build/bin/yuqing demo "$@"
 
