@@ -51,6 +51,8 @@ class Analyzer {
   const Normalizer& normalizer() const { return *normalizer_; }
   const Segmenter& segmenter() const { return *segmenter_; }
   const SentimentTagger& sentiment() const { return *sentiment_; }
+  // The story index: the processor shares it across instances (StoryTracker::set_log).
+  StoryTracker& stories() const { return *stories_; }
 
  private:
   std::unique_ptr<Normalizer> normalizer_;

@@ -11,6 +11,10 @@
 // - Kafka trouble while producing (retry_later) retries the flush, at once (the flush itself waits
 //   30 s for acknowledgements); fatal errors stop the stage.
 // Messages keep their key (the document id), so all versions of a document share a partition.
+// - Stories are shared by every instance through the story log topic (story_log_topic(), one
+//   partition, created when missing): an instance opens a story only after the log showed that no
+//   copy was opened before, on any instance (processors/taggers/stories.h). A story costs one produce
+//   and read-back round trip; documents that join a known story or are too short for one cost none.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +39,10 @@ struct ProcessRun {
   int idle_exit_ms = 0; // with drain: also stop after this long without messages (0 = wait)
 };
 
-// Creates the Kafka consumer (group processor.group) and producer, then runs process_stage().
+// "<kafka.enriched_topic>.stories": the log through which instances open stories.
+std::string story_log_topic(const Config& config);
+
+// Creates the Kafka consumer (group processor.group), producer and story log, then runs process_stage().
 Status run_processor(const Config& config, const Analyzer& analyzer, const ProcessRun& run, ProcessStats& stats);
 
 // The stage on given clients: `producer` takes the enriched records and the dead letters.

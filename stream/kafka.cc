@@ -93,7 +93,21 @@ void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
 
 }  // namespace
 
+namespace {
+Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms);
+}  // namespace
+
 Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
+  return create_topics(o, {{o.raw_topic, o.partitions}, {o.enriched_topic, o.partitions}, {o.dead_letter_topic, o.partitions}},
+                       timeout_ms);
+}
+
+Status ensure_topic(const KafkaOptions& o, const std::string& name, int partitions, int timeout_ms) {
+  return create_topics(o, {{name, partitions}}, timeout_ms);
+}
+
+namespace {
+Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms) {
   Status error;
   ConfPtr conf = make_conf(o, {}, error);
   if (!error) return error;
@@ -103,10 +117,9 @@ Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
   if (!rk) return Status::fatal(std::string("kafka admin client: ") + err);
   std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> guard(rk, &rd_kafka_destroy);
 
-  const std::vector<std::string> names = {o.raw_topic, o.enriched_topic, o.dead_letter_topic};
   std::vector<rd_kafka_NewTopic_t*> topics;
-  for (const auto& name : names)
-    topics.push_back(rd_kafka_NewTopic_new(name.c_str(), o.partitions, o.replication, err, sizeof err));
+  for (const auto& [name, partitions] : names)
+    topics.push_back(rd_kafka_NewTopic_new(name.c_str(), partitions, o.replication, err, sizeof err));
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms, err, sizeof err);
@@ -135,6 +148,7 @@ Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
   rd_kafka_NewTopic_destroy_array(topics.data(), topics.size());
   return result;
 }
+}  // namespace
 
 std::unique_ptr<Producer> Producer::create(const KafkaOptions& o, const std::string& client_id, Status& error) {
   error = Status::ok();

@@ -45,6 +45,8 @@ using stream::Message;
 
 // Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
 Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
+// Creates one topic with `partitions` partitions when missing (an existing one is kept as it is).
+Status ensure_topic(const KafkaOptions& options, const std::string& name, int partitions, int timeout_ms = 30000);
 
 class Consumer;
 

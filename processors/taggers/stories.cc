@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <spdlog/spdlog.h>
+
 #include "processors/text/utf8.h"
 
 namespace yuqing::processors {
@@ -106,20 +108,12 @@ void StoryTracker::evict() {
   lru_.erase(victim);
 }
 
-StoryAssignment StoryTracker::assign(const StoryInput& doc) {
-  const std::u32string content = story_content(doc.text);
-  if (content.size() < options_.min_chars || (doc.reaction && content.size() < options_.reaction_min_chars))
-    return {std::string(doc.id.empty() ? doc.content_hash : doc.id), ""};
-  const std::string hash(doc.content_hash);
-  std::vector<uint32_t> mins = minhash(content);
-  const size_t shingles = shingle_count(content);
-  const std::vector<uint64_t> keys = band_keys(mins);
-
+void StoryTracker::set_log(StoryLog* log) {
   std::lock_guard lock(mu_);
-  if (const auto it = by_hash_.find(hash); it != by_hash_.end()) {
-    touch(it->second);
-    return {it->second->id, "exact"};
-  }
+  log_ = log;
+}
+
+StoryTracker::Ref StoryTracker::match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys) {
   // The best candidate of any band: the one holding most of the smaller text.
   Ref best = lru_.end();
   double best_containment = 0;
@@ -130,21 +124,71 @@ StoryAssignment StoryTracker::assign(const StoryInput& doc) {
       const double ratio = double(std::min<size_t>(s.shingles, shingles)) / double(std::max<size_t>(s.shingles, shingles));
       if (ratio < options_.min_size_ratio) continue;
       const double c = estimated_containment(s.minhash, s.shingles, mins, shingles);
-      if (c >= options_.min_containment && c > best_containment) best = it->second, best_containment = c;
+      // Ties go to the older story id (the smaller string): the same choice on every instance.
+      if (c >= options_.min_containment && (c > best_containment || (c == best_containment && s.id < best->id)))
+        best = it->second, best_containment = c;
     }
   }
-  if (best != lru_.end()) {
-    if (best->hashes.size() < kMaxHashesPerStory) {  // bounded: later copies still match by band
-      best->hashes.push_back(hash);
-      by_hash_.emplace(hash, best);
-    }
-    touch(best);
-    return {best->id, "near"};
-  }
+  return best;
+}
+
+void StoryTracker::alias(Ref story, const std::string& hash) {
+  if (story->hashes.size() < kMaxHashesPerStory && by_hash_.emplace(hash, story).second)  // bounded: copies still match by band
+    story->hashes.push_back(hash);
+}
+
+StoryTracker::Ref StoryTracker::open(const StoryRecord& r, const std::vector<uint64_t>& keys) {
   if (lru_.size() >= options_.capacity) evict();
-  lru_.push_front(Story{hash, std::move(mins), uint32_t(shingles), {hash}});
-  by_hash_.emplace(hash, lru_.begin());
+  lru_.push_front(Story{r.id, r.minhash, r.shingles, {r.id}});
+  by_hash_.emplace(r.id, lru_.begin());
   for (uint64_t key : keys) by_band_.emplace(key, lru_.begin());
+  return lru_.begin();
+}
+
+void StoryTracker::learn(const StoryRecord& r) {
+  if (r.minhash.size() != size_t(kStoryMinHashes) || by_hash_.count(r.id)) return;
+  const std::vector<uint64_t> keys = band_keys(r.minhash);
+  const Ref m = match(r.minhash, r.shingles, keys);
+  if (m != lru_.end()) alias(m, r.id);
+  else open(r, keys);
+}
+
+StoryAssignment StoryTracker::assign(const StoryInput& doc) {
+  const std::u32string content = story_content(doc.text);
+  if (content.size() < options_.min_chars || (doc.reaction && content.size() < options_.reaction_min_chars))
+    return {std::string(doc.id.empty() ? doc.content_hash : doc.id), ""};
+  const std::string hash(doc.content_hash);
+  StoryRecord record{hash, minhash(content), uint32_t(shingle_count(content))};
+  const std::vector<uint64_t> keys = band_keys(record.minhash);
+
+  std::lock_guard lock(mu_);
+  std::vector<StoryRecord> learned;
+  if (log_ && !log_->read_new(learned))
+    spdlog::warn("stories: the shared story log is not readable; matching against what this instance knows");
+  for (const auto& r : learned) learn(r);
+  auto known = [&]() -> StoryAssignment {
+    if (const auto it = by_hash_.find(hash); it != by_hash_.end()) {
+      touch(it->second);
+      return {it->second->id, "exact"};
+    }
+    const Ref m = match(record.minhash, record.shingles, keys);
+    if (m == lru_.end()) return {};
+    alias(m, hash);
+    touch(m);
+    return {m->id, "near"};
+  };
+  if (StoryAssignment a = known(); !a.story_id.empty()) return a;
+  if (log_) {
+    // Claim: whatever the log holds before this record was opened first, here or elsewhere.
+    learned.clear();
+    if (const Status s = log_->claim(record, learned); !s) {
+      spdlog::warn("stories: claiming a story in the shared log failed ({}); opening it on this instance only", s.message());
+    } else {
+      for (const auto& r : learned) learn(r);
+      if (StoryAssignment a = known(); !a.story_id.empty()) return a;
+    }
+  }
+  open(record, keys);
   return {hash, ""};
 }
 

@@ -19,12 +19,22 @@
 // count() - 1), exact across processor instances and replays.
 //
 // State is bounded: at most `capacity` stories, the least recently joined evicted first (a repost
-// of an evicted story opens a new story). Sharing across processor instances: every instance keeps
-// its own index, so an exact duplicate always lands in the same story (the id is a content hash),
-// while a near-duplicate whose story lives in another instance opens its own story. This is the
-// documented choice until stories get a shared store (docs/ARCHITECTURE.md).
+// of an evicted story opens a new story).
 //
-// Contract: assign() is thread-safe (one mutex); the index only grows to `capacity`.
+// Across processor instances (set_log): every story is opened through one shared, totally ordered
+// log (processors/processor.h: a single-partition Kafka topic). Each instance learns the log's
+// records in log order and applies the same rule to each (a record that matches an earlier story
+// is an alias of it), so every instance holds the same index. A document that matches nothing it
+// knows claims a story by appending its record and reading the log up to that record: if anything
+// appended before it — by any instance, however recently — matches, it joins that story instead
+// (its own record becomes an alias everywhere). So a copy joins its original's story whatever
+// instance either lands on, also when both arrive at once. Without a log (`yuqing analyze`, the
+// backtest, unit tests) the index is the instance's own. Limits: eviction is per instance (at
+// capacity, instances may forget different stories); a log that fails makes the instance open the
+// story locally (logged), as without a log.
+//
+// Contract: assign() is thread-safe (one mutex, held across a claim's round trip); the index only
+// grows to `capacity`.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +44,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/status.h"
 
 namespace yuqing::processors {
 
@@ -60,6 +72,24 @@ struct StoryAssignment {
 
 constexpr int kStoryMinHashes = 64;
 
+// A story as the shared log carries it: its id (the content hash of its first document), that
+// document's signature and 3-gram count.
+struct StoryRecord {
+  std::string id;
+  std::vector<uint32_t> minhash;
+  uint32_t shingles = 0;
+};
+
+// The shared log of opened stories (implemented over Kafka by the processor, in memory by tests).
+class StoryLog {
+ public:
+  virtual ~StoryLog() = default;
+  // Records appended since the last read_new or claim, in log order (may be none yet).
+  virtual Status read_new(std::vector<StoryRecord>& out) = 0;
+  // Appends `record` and returns, in log order, every record before it not yet returned.
+  virtual Status claim(const StoryRecord& record, std::vector<StoryRecord>& before) = 0;
+};
+
 // Content characters (letters, digits, CJK) of `text`, in order, each a code point.
 std::u32string story_content(std::string_view text);
 // MinHash of the 3-grams of `content` (one 3-gram when shorter): kStoryMinHashes values.
@@ -73,6 +103,9 @@ class StoryTracker {
   explicit StoryTracker(StoryOptions options = {}) : options_(options) {}
   StoryAssignment assign(const StoryInput& doc);
   size_t size() const;
+  // Opens stories through `log` from now on (nullptr: this instance's own index again). The log
+  // must outlive its use here.
+  void set_log(StoryLog* log);
 
  private:
   struct Story {
@@ -84,12 +117,19 @@ class StoryTracker {
   using Ref = std::list<Story>::iterator;
   void touch(Ref s);
   void evict();
+  // The story `mins` belongs to, lru_.end() when none (caller holds mu_).
+  Ref match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys);
+  // Adds a record in log order: a new story, or an alias of the story it matches.
+  void learn(const StoryRecord& record);
+  Ref open(const StoryRecord& record, const std::vector<uint64_t>& keys);
+  void alias(Ref story, const std::string& hash);
 
   StoryOptions options_;
   mutable std::mutex mu_;
   std::list<Story> lru_;  // front = most recently joined
   std::unordered_map<std::string, Ref> by_hash_;
   std::unordered_multimap<uint64_t, Ref> by_band_;
+  StoryLog* log_ = nullptr;
 };
 
 }  // namespace yuqing::processors

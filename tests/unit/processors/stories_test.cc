@@ -94,6 +94,66 @@ TEST(Stories, ContainmentEstimate) {
   EXPECT_EQ(story_content("你好，world 2026！😊"), U"你好world2026");
 }
 
+// The shared log in memory: one order for every reader. A lagging reader sees nothing through
+// read_new (another instance's record not yet fetched), only through its own claim.
+struct MemoryLog {
+  std::vector<StoryRecord> records;
+};
+class Reader final : public StoryLog {
+ public:
+  Reader(MemoryLog& log, bool lagging) : log_(log), lagging_(lagging) {}
+  Status read_new(std::vector<StoryRecord>& out) override {
+    if (lagging_) return Status::ok();
+    for (; next_ < log_.records.size(); ++next_) out.push_back(log_.records[next_]);
+    return Status::ok();
+  }
+  Status claim(const StoryRecord& record, std::vector<StoryRecord>& before) override {
+    for (; next_ < log_.records.size(); ++next_) before.push_back(log_.records[next_]);
+    log_.records.push_back(record);
+    ++next_;
+    return Status::ok();
+  }
+
+ private:
+  MemoryLog& log_;
+  bool lagging_;
+  size_t next_ = 0;
+};
+
+TEST(Stories, InstancesSharingALogPutACopyInItsOriginalsStory) {
+  const std::string copy = "转自台儿庄新闻网\n" + kArticle, other = "张山子镇公交车一小时才一班，末班车太早，村民进城很不方便，希望增加班次。";
+  struct Row {
+    const char* name;
+    bool lagging;          // the second instance has not fetched the first one's record yet
+    std::string second;    // what lands on the second instance
+    bool same_story;
+  };
+  const Row rows[] = {
+      {"a repost on another instance", false, copy, true},
+      {"a repost on another instance at the same moment", true, copy, true},
+      {"an unrelated post on another instance", true, other, false},
+  };
+  for (const auto& r : rows) {
+    MemoryLog log;
+    Reader ra(log, false), rb(log, r.lagging);
+    StoryTracker a, b;
+    a.set_log(&ra);
+    b.set_log(&rb);
+    const auto first = assign(a, "doc-a", kArticle);
+    const auto second = assign(b, "doc-b", r.second);
+    EXPECT_EQ(first.story_id == second.story_id, r.same_story) << r.name;
+    // Whoever learns the log later, in its order, agrees.
+    MemoryLog& shared = log;
+    Reader rc(shared, false);
+    StoryTracker c;
+    c.set_log(&rc);
+    EXPECT_EQ(assign(c, "doc-c", r.second + "\n（编辑：王明）").story_id, second.story_id) << r.name;
+  }
+  // Without the log, the lagging case is what one index per instance gave: two stories.
+  StoryTracker a, b;
+  EXPECT_NE(assign(a, "doc-a", kArticle).story_id, assign(b, "doc-b", copy).story_id);
+}
+
 TEST(Stories, StateIsBounded) {
   StoryTracker tracker(StoryOptions{3, 5, 60, 0.8, 0.5});
   for (const char* t : {"第一条完全不同的消息内容", "另一件毫不相干的事情发生", "第三个话题关于公交线路", "第四个话题关于学校招生"})
