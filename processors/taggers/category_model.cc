@@ -78,13 +78,11 @@ std::vector<double> NgramClassModel::probabilities(std::string_view normalized, 
   const size_t n = classes_.size();
   std::vector<double> logit = bias_;
   if (matched) matched->clear();
-  for (const uint64_t key : char_ngrams(normalized)) {
-    const uint32_t* row = index_.find(key);
-    if (!row) continue;
-    const float* w = &weights_[size_t(*row - 1) * n];
+  index_.find_each(char_ngrams(normalized), [&](uint64_t, uint32_t row) {
+    const float* w = &weights_[size_t(row - 1) * n];
     for (size_t c = 0; c < n; ++c) logit[c] += w[c];
-    if (matched) matched->push_back(*row - 1);
-  }
+    if (matched) matched->push_back(row - 1);
+  });
   if (lift) {
     *lift = logit[0] - bias_[0];
     for (size_t c = 1; c < n; ++c) *lift = std::max(*lift, logit[c] - bias_[c]);

@@ -99,12 +99,10 @@ double NgramSentimentModel::positive(std::string_view normalized, std::vector<Co
                                      size_t k) const {
   double logit = bias_;
   std::vector<std::pair<float, uint64_t>> hits;
-  for (const uint64_t key : char_ngrams(normalized)) {
-    const float* w = weights_.find(key);
-    if (!w) continue;
-    logit += *w;
-    if (strongest) hits.emplace_back(*w, key);
-  }
+  weights_.find_each(char_ngrams(normalized), [&](uint64_t key, float w) {
+    logit += w;
+    if (strongest) hits.emplace_back(w, key);
+  });
   if (strongest) {
     const size_t n = std::min(k, hits.size());
     std::partial_sort(hits.begin(), hits.begin() + long(n), hits.end(), [](const auto& a, const auto& b) {

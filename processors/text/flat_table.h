@@ -33,6 +33,19 @@ class FlatTable {
     }
   }
 
+  // Calls fn(key, value) for every key present, in order. The n-gram models' tables are far larger
+  // than the cache, so each look-up is a miss; asking for the slot a few keys ahead lets those
+  // misses overlap instead of queueing one after the other.
+  template <typename Fn>
+  void find_each(const std::vector<uint64_t>& keys, Fn&& fn) const {
+    constexpr size_t kAhead = 8;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i + kAhead < keys.size()) __builtin_prefetch(&slots_[slot_of(keys[i + kAhead], mask)]);
+      if (const Value* v = find(keys[i])) fn(keys[i], *v);
+    }
+  }
+
   // The value stored under `key`, inserted as Value{} when absent. The reference is valid until
   // the next insertion.
   Value& operator[](uint64_t key) {
