@@ -98,12 +98,16 @@ class Loop {
       std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
   }
 
-  // Gathers one batch: up to batch_rows messages or batch_bytes, waiting at most batch_ms.
+  // Gathers one batch: up to batch_rows messages or batch_bytes, waiting at most batch_ms (when
+  // draining, not past the end of the assigned partitions).
   std::vector<Message> collect(Status& error) {
     std::vector<Message> batch;
     size_t bytes = 0;
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.batch_ms);
     while (batch.size() < options_.batch_rows && bytes < options_.batch_bytes) {
+      // Draining: everything there is has been read, so waiting out batch_ms would only delay the
+      // last batch (and, with overlap, the previous batch's commit) by up to batch_ms each.
+      if (options_.drain && consumer_.at_end()) break;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) break;
       auto more = consumer_.poll(options_.batch_rows - batch.size(), int(left), error);

@@ -24,8 +24,9 @@
 //   is already written and its next owner writes it again, which the idempotent stores absorb.
 // - Shutdown (StageOptions::stop, SIGINT/SIGTERM by default) is checked between batches: the batch
 //   in hand is finished and acknowledged, or, if it cannot be, left uncommitted.
-// - drain: stop once every assigned partition is read to its end; with idle_exit_ms > 0, also after
-//   that long without a message.
+// - drain: stop once every assigned partition is read to its end (a batch that reaches the end is
+//   written at once, without waiting out batch_ms); with idle_exit_ms > 0, also after that long
+//   without a message.
 // - overlap: after sending batch N to the Writer, the loop polls and transforms batch N+1 before it
 //   waits for N's acknowledgement, so a Writer whose send() starts the write in the background (the
 //   sink's insert thread, a producer's own I/O thread) works while the stage transforms. N+1 is sent
