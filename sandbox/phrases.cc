@@ -212,8 +212,8 @@ const Patterns kPraiseBody = {"“{good}。”在{spot}，一位{居民|市民|�
 const Patterns kInquiryBody = {"近期，不少读者来电询问：{question}？", "记者就此咨询了{dept}。工作人员介绍，具体以{dept}发布的通知为准，群众也可拨打咨询电话了解。",
                                "{dept}提醒，{thing}相关事项可在便民服务中心窗口咨询办理。"};
 
-const Patterns kMessageComplaint = {"{尊敬的领导|领导}{：|，}您好！我是{place}{spot}的{居民|住户|群众}，{problem}。", "{problem}，我们{多次|好几次|前后几次}向有关部门反映，{至今|到现在|一直}没有解决。",
-                                    "这个问题已经{严重|}影响了{群众|大家|我们}的正常生活，希望领导{高度重视|重视一下}，尽快督促解决！",
+const Patterns kMessageComplaint = {"{尊敬的领导|领导}{：|，}您好！我是{place}{spot}的{居民|住户|群众}，{problem}。", "{problem}，我们{多次|好几次|前后几次}向有关部门反映，至今没有解决。",
+                                    "这个问题已经严重影响了{群众|大家|我们}的正常生活，希望领导{高度重视|重视一下}，尽快督促解决！",
                                     "恳请有关部门到{spot}实地看一看，给{老百姓|我们}一个说法。"};
 const Patterns kMessageInquiry = {"{您好|领导您好|你好}！我是{place}{spot}的{群众|居民|村民}，想{咨询一下|问一下|了解一下}：{question}？", "{在网上|在政府网站上}没有查到相关的规定，{打电话|去窗口问}也没问清楚。",
                                   "{麻烦|请}相关部门给予答复，谢谢！"};
@@ -322,7 +322,7 @@ const Patterns kNewsParticulars = {
     "{围绕|针对}{thing}，{spot}{设立了|安排了|组建了}{k}个{工作专班|小组|服务点}，{每天|每周}{安排|轮流派出}{n}人{值守|跟进|对接}。"};
 const Patterns kCitizenParticulars = {
     "{我家|我们家|我父母家}{住在|在}{spot}{n}号楼{k}单元，{在这里|在这儿}{住了|生活了}{k}{年|多年}了。",
-    "{前几天|上周|月初}{我|我和邻居}{去|到}{社区|便民服务中心|办事窗口}{问过|咨询过}{一次|两次}，{接待的|对方}{工作人员|同志}姓{surname}。",
+    "{前几天|上周|月初}{我|我和邻居}{去|到}{社区|便民服务中心|办事窗口}{跑过|去过}{一次|两次}，{接待的|对方}{工作人员|同志}姓{surname}。",
     "{我们那栋楼|我们那个单元|我们那片}{一共|总共}{有|住着}{n}户，{不少是|大多是|有一半是}{老人|上班族|租户}。"};
 const Patterns kOfficialParticulars = {
     "{承办人|经办人|联系人}：{person}，{承办科室|办理科室}：{dept}{一科|二科|综合科|办公室|业务科}。",
@@ -335,7 +335,7 @@ const Patterns kPolicyParticulars = {
 const Patterns kForumParticulars = {
     "{本人|楼主|我}是{spot}{的|附近的}{老住户|居民|上班族}，{在这住了|住了}{k}{年|十几年}了。",
     "{今天|昨天|刚才}{路过|去了|经过}{spot}{的时候|那边}{看了一眼|顺便看了看}，{门口|路边|现场}{有|站着}{n}{来个|多个|几个}人。",
-    "{大家|各位}{有知道的|了解情况的}{说说|回一下}，{帖子|这事}{顶上去|先顶一下}{让|给}更多人看到。"};
+    "{帖子|这事}{顶上去|先顶一下}，{让|给}更多{邻居|街坊|人}看到。"};
 
 }  // namespace
 
@@ -395,7 +395,6 @@ Text Writer::news_article(const IssueBank& issue, const PlaceBank& place, const 
     t.paragraphs.push_back(fill(rng_.pick(kNewsOpening), issue, place));
     if (intent == "suggestion") t.paragraphs.push_back(fill("有群众建议，{wish}。对此，{dept}表示将认真研究。", issue, place));
   }
-  t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "news"));
   // Distinct closing paragraphs; a report on complaints skips the meeting-speak of the first two.
   std::vector<size_t> order(kNewsBody.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -406,6 +405,8 @@ Text Writer::news_article(const IssueBank& issue, const PlaceBank& place, const 
     t.paragraphs.push_back(fill(kNewsBody[order[i]], issue, place));
     ++taken;
   }
+  // Last, so that the opening a comment's context quotes (context_of: 200 characters) stays the report's.
+  t.paragraphs.push_back(particulars(issue, spot_, "news"));
   return t;
 }
 
@@ -490,7 +491,7 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
   if (rumour) {
     t.title = fill(rng_.pick(epidemic(issue) ? kRumourPost : kOtherRumourPost), issue, place);
     t.paragraphs = {t.title, fill(rng_.pick(epidemic(issue) ? kRumourFollow : kOtherRumourFollow), issue, place)};
-    t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "forum"));
+    t.paragraphs.push_back(particulars(issue, spot_, "forum"));
     return t;
   }
   const Text m = message(issue, place, intent);
@@ -500,7 +501,7 @@ Text Writer::forum_thread(const IssueBank& issue, const PlaceBank& place, const 
                                   : m.title;
   t.paragraphs = intent == "news" ? std::vector<std::string>{fill(rng_.pick(kNewsBody), issue, place), fill(rng_.pick(kCommentNews), issue, place)}
                                   : m.paragraphs;
-  if (intent == "news") t.paragraphs.insert(t.paragraphs.begin() + 1, particulars(issue, spot_, "forum"));
+  if (intent == "news") t.paragraphs.push_back(particulars(issue, spot_, "forum"));
   return t;
 }
 
