@@ -130,6 +130,26 @@ TEST(StoriesAcrossProcessors, ThreeProcessorsOnSixPartitionsGroupAsOne) {
   }
   EXPECT_GT(reposts, 50u);
   EXPECT_EQ(joined, reposts);
+  // Pair counting against the truth, as tests/eval/stories_eval.py: copies share a duplicate_of root.
+  auto pairs = [&](const Enriched& run) {
+    std::map<std::string, std::string> root;
+    for (const auto& d : web.documents()) {
+      const sandbox::TruthDoc* r = &d;
+      while (r->duplicate_of >= 0) r = &web.documents()[size_t(r->duplicate_of)];
+      root[web.document_id(d, origins)] = web.document_id(*r, origins);
+    }
+    std::map<std::string, size_t> by_story, by_root;
+    std::map<std::pair<std::string, std::string>, size_t> by_both;
+    for (const auto& [id, story] : run.story_of) ++by_story[story], ++by_root[root[id]], ++by_both[{story, root[id]}];
+    auto count = [](const auto& m) {
+      size_t n = 0;
+      for (const auto& [k, v] : m) n += v * (v - 1) / 2;
+      return n;
+    };
+    const size_t same = count(by_story), copies = count(by_root), both = count(by_both);
+    return std::to_string(both) + "/" + std::to_string(same) + " precision, " + std::to_string(both) + "/" + std::to_string(copies) + " recall";
+  };
+  std::cout << "pairs, one processor: " << pairs(one) << "; three: " << pairs(three) << "\n";
   std::cout << "stories of more than one document: one processor " << one.groups.size() << ", three " << three.groups.size()
             << "; reposts sharing their original's story with three: " << joined << " of " << reposts << "\n";
 }
