@@ -124,8 +124,8 @@ const ConfigTable<SinkOptions>& sink_table() {
   static const ConfigTable<O> t{
       "sink", "The sink (storage/): enriched documents into ClickHouse, in batches.",
       {key_text<O>("group", &O::group, "yuqing-sink", "Kafka consumer group"),
-       key_int<O, int>("batch_rows", &O::batch_rows, 5000, 1, 10000000, "rows per INSERT at most"),
-       key_int<O, long>("batch_bytes", &O::batch_bytes, 16L << 20, 1024, 1L << 32, "bytes per INSERT at most (16 MiB)"),
+       key_int<O, int>("batch_rows", &O::batch_rows, 20000, 1, 10000000, "rows per INSERT at most"),
+       key_int<O, long>("batch_bytes", &O::batch_bytes, 32L << 20, 1024, 1L << 32, "bytes per INSERT at most (32 MiB)"),
        key_int<O, int>("batch_ms", &O::batch_ms, 1000, 1, 600000, "longest wait before a partial batch is written"),
        key_int<O, int>("max_retry_ms", &O::max_retry_ms, 60000, 100, 3600000, "back-off ceiling while ClickHouse is unreachable")}};
   return t;

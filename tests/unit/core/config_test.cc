@@ -106,7 +106,7 @@ TEST(Config, ValuesAreReadIntoTheirMembers) {
   EXPECT_EQ(c.crawler.per_host_rate, 0.5);
   EXPECT_EQ(c.crawler.max_body_bytes, 2048);
   EXPECT_EQ(c.mail.starttls, "required");
-  EXPECT_EQ(c.sink.batch_rows, 5000);  // untouched: the default
+  EXPECT_EQ(c.sink.batch_rows, 20000);  // untouched: the default
 }
 
 // Each bad value, and the error it gives: the YAML path, what is allowed, what was found.
