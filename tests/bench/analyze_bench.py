@@ -10,6 +10,8 @@ dictionaries and models) is measured by the same command on an empty input and r
 Contenders:
   yuqing          normalise, segment, stories, places, category, issues, sentiment (n-gram model +
                   lexicon rules), intent, keywords — everything `yuqing process` does per document
+  jieba           jieba.cut alone (Debian's python3-jieba under /usr/bin/python3 when installed, else
+                  the venv's): segmentation only, the floor of any Python pipeline
   jieba+lexicon   jieba.lcut (default mode, HMM on) + a polarity lexicon sentiment (DUTIR affective
                   ontology, negators from the shared 否定词典, sign flipped within 3 tokens)
   snownlp         SnowNLP(text).sentiments (its own segmenter + naive Bayes); only the first
@@ -32,7 +34,14 @@ import tempfile
 PEER = r'''
 import json, sys, time
 mode = sys.argv[1]
-if mode == "jieba":
+if mode == "jieba-cut":
+    import jieba
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    for line in sys.stdin:
+        doc = json.loads(line)
+        sys.stdout.write(json.dumps({"id": doc["id"], "tokens": list(jieba.cut(doc["text"]))}, ensure_ascii=False) + "\n")
+elif mode == "jieba":
     import jieba
     jieba.setLogLevel(60)
     jieba.initialize()
@@ -122,6 +131,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(root, "build/bin/yuqing"))
     ap.add_argument("--data", default=os.environ.get("YUQING_SHARED_DATA", os.path.join(root, "../shared/data")))
     ap.add_argument("--venv", default=os.path.expanduser("~/.cache/yuqing/bench-venv"))
+    ap.add_argument("--config", help="pipeline.yaml for yuqing (default: its own search)")
     ap.add_argument("--core", type=int, default=1)
     ap.add_argument("--snownlp-docs", type=int, default=2000, help="0 skips SnowNLP")
     args = ap.parse_args()
@@ -138,7 +148,9 @@ def main():
         write_jsonl(full, texts)
         write_jsonl(few, texts[:args.snownlp_docs])
         write_jsonl(empty, [])
-        contenders = [("yuqing", [args.bin, "analyze"], full, len(texts)),
+        debian = subprocess.run(["/usr/bin/python3", "-c", "import jieba"], capture_output=True).returncode == 0
+        contenders = [("yuqing", [args.bin] + (["--config", args.config] if args.config else []) + ["analyze"], full, len(texts)),
+                      ("jieba", ["/usr/bin/python3" if debian else python, peer, "jieba-cut"], full, len(texts)),
                       ("jieba+lexicon", [python, peer, "jieba", lexicon, negators], full, len(texts))]
         if args.snownlp_docs:
             contenders.append(("snownlp", [python, peer, "snownlp"], few, min(args.snownlp_docs, len(texts))))
