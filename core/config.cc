@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -260,6 +261,24 @@ std::string config_yaml(const Config& c) {
   return out;
 }
 
+namespace {
+
+// A password file is private to its owner, as ssh keys are: one that the group or others may read
+// is refused, not used (the password may already have leaked; chmod 600 and rotate it). A missing
+// file means no password, which the server then refuses by name.
+std::string read_secret_file(const fs::path& path, const std::string& key) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  if (st.st_mode & 077)
+    throw ConfigError(key + ": " + path.string() + " is readable by group or others; chmod 600 it (and rotate the password)");
+  std::ifstream in(path);
+  std::string secret;
+  std::getline(in, secret);
+  return secret;
+}
+
+}  // namespace
+
 Config load_config(const fs::path& file) {
   Config c = read_config_file(file);
 
@@ -269,15 +288,13 @@ Config load_config(const fs::path& file) {
   if (auto e = env("YUQING_CLICKHOUSE_PASSWORD"); !e.empty()) {
     c.clickhouse.password = e;
   } else if (!c.clickhouse.password_file.empty()) {
-    std::ifstream in(c.resolve(c.clickhouse.password_file));
-    if (in) std::getline(in, c.clickhouse.password);
+    c.clickhouse.password = read_secret_file(c.resolve(c.clickhouse.password_file), "clickhouse.password_file");
   }
   if (auto e = env("YUQING_SMTP_URL"); !e.empty()) c.mail.url = e;
   if (auto e = env("YUQING_SMTP_PASSWORD"); !e.empty()) {
     c.mail.password = e;
   } else if (!c.mail.password_file.empty()) {
-    std::ifstream in(c.resolve(c.mail.password_file));
-    if (in) std::getline(in, c.mail.password);
+    c.mail.password = read_secret_file(c.resolve(c.mail.password_file), "mail.password_file");
   }
   return c;
 }

@@ -157,6 +157,7 @@ TEST(Config, EnvironmentOverridesAddressesAndSecrets) {
   const fs::path file = write_config("clickhouse:\n  password_file: var/pw\n");
   fs::create_directories(file.parent_path().parent_path() / "var");
   std::ofstream(file.parent_path().parent_path() / "var" / "pw") << "from-file\n";
+  fs::permissions(file.parent_path().parent_path() / "var" / "pw", fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(load_config(file).clickhouse.password, "from-file");
   ::setenv("YUQING_CLICKHOUSE_PASSWORD", "from-env", 1);
   ::setenv("YUQING_KAFKA_BROKERS", "broker:1", 1);
@@ -165,6 +166,46 @@ TEST(Config, EnvironmentOverridesAddressesAndSecrets) {
   ::unsetenv("YUQING_KAFKA_BROKERS");
   EXPECT_EQ(c.clickhouse.password, "from-env");
   EXPECT_EQ(c.kafka.brokers, "broker:1");
+}
+
+// Secrets only from the environment or from files private to their owner (issue 15).
+TEST(Config, PasswordFilesMustBePrivate) {
+  struct Case {
+    const char* key;
+    fs::perms mode;
+    bool write;
+    std::string password;  // what load_config reads; "!" = ConfigError naming the key and the file
+  };
+  const fs::perms rw = fs::perms::owner_read | fs::perms::owner_write;
+  const std::vector<Case> cases = {
+      {"clickhouse", rw, true, "secret"},
+      {"clickhouse", fs::perms::owner_read, true, "secret"},
+      {"clickhouse", rw | fs::perms::group_read, true, "!"},
+      {"clickhouse", rw | fs::perms::others_read, true, "!"},
+      {"clickhouse", rw, false, ""},  // missing: no password, the server says no
+      {"mail", rw, true, "secret"},
+      {"mail", rw | fs::perms::others_read, true, "!"},
+  };
+  for (const auto& c : cases) {
+    const fs::path file = write_config(std::string(c.key) + ":\n  password_file: var/secret\n");
+    const fs::path secret = file.parent_path().parent_path() / "var" / "secret";
+    fs::create_directories(secret.parent_path());
+    fs::remove(secret);
+    if (c.write) {
+      std::ofstream(secret) << "secret\n";
+      fs::permissions(secret, c.mode);
+    }
+    const std::string what = std::string(c.key) + " mode " + std::to_string(int(c.mode)) + (c.write ? "" : " missing");
+    try {
+      const Config loaded = load_config(file);
+      EXPECT_NE(c.password, "!") << what << ": a group- or world-readable secret was used";
+      EXPECT_EQ(std::string(c.key) == "mail" ? loaded.mail.password : loaded.clickhouse.password, c.password) << what;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(c.password, "!") << what << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find(std::string(c.key) + ".password_file"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(secret.string()), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(Config, MissingFileAndSyntaxErrorsNameTheFile) {

@@ -130,6 +130,7 @@ TEST(MailConfig, TheEnvironmentWinsForUrlAndPassword) {
   const fs::path file = write_config("mail:\n  url: smtp://file:25\n  password_file: var/smtp.password\n");
   fs::create_directories(file.parent_path().parent_path() / "var");
   std::ofstream(file.parent_path().parent_path() / "var" / "smtp.password") << "from-file\n";
+  fs::permissions(file.parent_path().parent_path() / "var" / "smtp.password", fs::perms::owner_read | fs::perms::owner_write);
   ::unsetenv("YUQING_SMTP_URL");
   ::unsetenv("YUQING_SMTP_PASSWORD");
   EXPECT_EQ(load_config(file).mail.url, "smtp://file:25");
