@@ -29,12 +29,21 @@ std::string errno_text(const std::string& what, const fs::path& p) {
   return what + " " + p.string() + ": " + std::strerror(errno);
 }
 
+// A full disk (or quota) clears when space returns, so it is retry_later: the alert runner keeps
+// the hours it could not finish and evaluates them again next interval, and enqueue is idempotent,
+// so nothing is lost and nothing doubled. Any other failure is fatal.
+Status io_error(const std::string& what, const fs::path& p) {
+  const int e = errno;
+  std::string text = errno_text(what, p);
+  return e == ENOSPC || e == EDQUOT ? Status::retry_later(std::move(text)) : Status::fatal(std::move(text));
+}
+
 Status fsync_dir(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::fatal(errno_text("cannot open directory", dir));
+  if (fd < 0) return io_error("cannot open directory", dir);
   const int rc = ::fsync(fd);
   ::close(fd);
-  return rc == 0 ? Status::ok() : Status::fatal(errno_text("cannot fsync", dir));
+  return rc == 0 ? Status::ok() : io_error("cannot fsync", dir);
 }
 
 // Writes `content` to a new temporary file in `dir` and fsyncs it; the caller links or renames it
@@ -43,13 +52,13 @@ Status write_temp(const fs::path& dir, const std::string& key, const std::string
   static std::atomic<unsigned> counter{0};
   temp = dir / (".tmp-" + key + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::fatal(errno_text("cannot create", temp));
+  if (fd < 0) return io_error("cannot create", temp);
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const Status s = Status::fatal(errno_text("cannot write", temp));
+      const Status s = io_error("cannot write", temp);
       ::close(fd);
       ::unlink(temp.c_str());
       return s;
@@ -57,7 +66,7 @@ Status write_temp(const fs::path& dir, const std::string& key, const std::string
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
-    const Status s = Status::fatal(errno_text("cannot fsync", temp));
+    const Status s = io_error("cannot fsync", temp);
     ::close(fd);
     ::unlink(temp.c_str());
     return s;
@@ -99,7 +108,7 @@ Status rewrite(const fs::path& dir, const OutboxEntry& e) {
   fs::path temp;
   if (Status s = write_temp(dir, e.key, to_json(e), temp); !s) return s;
   if (::rename(temp.c_str(), (dir / (e.key + ".json")).c_str()) != 0) {
-    const Status s = Status::fatal(errno_text("cannot rename", temp));
+    const Status s = io_error("cannot rename", temp);
     ::unlink(temp.c_str());
     return s;
   }
@@ -108,7 +117,7 @@ Status rewrite(const fs::path& dir, const OutboxEntry& e) {
 
 Status move_entry(const fs::path& from_dir, const fs::path& to_dir, const std::string& key) {
   const fs::path from = from_dir / (key + ".json"), to = to_dir / (key + ".json");
-  if (::rename(from.c_str(), to.c_str()) != 0) return Status::fatal(errno_text("cannot move", from));
+  if (::rename(from.c_str(), to.c_str()) != 0) return io_error("cannot move", from);
   // The new name first: once it is durable the entry can no longer be sent again.
   if (Status s = fsync_dir(to_dir); !s) return s;
   return fsync_dir(from_dir);
@@ -219,7 +228,7 @@ Status Outbox::enqueue(const Email& email, UnixSeconds now, int* added) {
     ::unlink(temp.c_str());
     if (rc != 0 && link_errno != EEXIST) {
       errno = link_errno;
-      return Status::fatal(errno_text("cannot link", pending / name));
+      return io_error("cannot link", pending / name);
     }
     if (Status s = fsync_dir(pending); !s) return s;
     // A deliverer may have moved the same entry into the ledger between the check above and the

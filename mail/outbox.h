@@ -13,6 +13,8 @@
 //   ledger while it is enqueued again, the second entry is written and deliver() drops it unsent:
 //   it only sends entries that are not in delivered/ or failed/.) Give every e-mail a stable
 //   message_id (e.g. derived from the alert id); without one it is derived from the content.
+//   A full disk (ENOSPC, EDQUOT) is retry_later and leaves no partial entry: enqueue again once
+//   space returns (the alert runner does, next interval); other I/O failures are fatal.
 // - deliver() sends due entries, oldest due first, one SMTP transaction per entry (each recipient
 //   gets its own copy). After the sender returns ok the entry is renamed into delivered/ and the
 //   directories are fsynced. On retry_later the entry stays with attempts+1 and the next attempt

@@ -4,9 +4,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "tests/integration/maildir.h"
@@ -271,4 +275,74 @@ TEST(Backoff, DoublesFromBaseUpToTheCap) {
 }
 
 }  // namespace
+}  // namespace yuqing::mail
+
+namespace yuqing::mail {
+
+// Disk full (issue 15's fault matrix): the outbox on a 256 KB tmpfs. Enqueueing into a full disk is
+// retry_later naming the file and the cause, leaves no partial entry, and once space returns the
+// same e-mails enqueue again and each copy is delivered exactly once.
+TEST(OutboxDiskFull, RetryLaterThenNothingLostOnceSpaceReturns) {
+  const fs::path mnt = fs::temp_directory_path() / ("yuqing-outbox-tmpfs-" + std::to_string(::getpid()));
+  fs::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k") != 0) {
+    fs::remove(mnt);
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " << std::strerror(errno);
+  }
+  struct Unmount {
+    fs::path p;
+    ~Unmount() {
+      ::umount(p.c_str());
+      fs::remove_all(p);
+    }
+  } unmount{mnt};
+
+  Outbox box(mnt / "outbox", 1000, 5000);
+  auto email = [](int i) {
+    Email e;
+    e.from = "yuqing <yuqing@localhost>";
+    e.to = {"a@d.gov.cn", "b@d.gov.cn"};
+    e.subject = "预警 " + std::to_string(i);
+    e.text = std::string(6000, 'x') + std::to_string(i);  // ~8 KB an entry once encoded
+    e.message_id = "m" + std::to_string(i) + "@yuqing";
+    return e;
+  };
+  // Fill the rest of the disk, so the outbox meets a full disk after a few entries.
+  {
+    std::ofstream filler(mnt / "filler", std::ios::binary);
+    filler << std::string(150 * 1024, 'f');
+  }
+  int enqueued = 0, full_at = -1;
+  Status full;
+  for (int i = 0; i < 40 && full_at < 0; ++i) {
+    if (Status s = box.enqueue(email(i), kNow); s) {
+      ++enqueued;
+    } else {
+      full = s;
+      full_at = i;
+    }
+  }
+  ASSERT_GE(full_at, 0) << "the disk never filled";
+  EXPECT_EQ(full.kind(), Status::Kind::retry_later) << full.to_string();
+  EXPECT_THAT(full.to_string(), HasSubstr("No space left on device"));
+  EXPECT_THAT(full.to_string(), HasSubstr((mnt / "outbox").string()));
+  // No temporary or partial file is left behind: every pending entry is a whole one.
+  for (const auto& f : fs::directory_iterator(mnt / "outbox" / "pending")) {
+    EXPECT_EQ(f.path().filename().string().rfind(".tmp", 0), std::string::npos) << f.path();
+    std::ifstream in(f.path());
+    const std::string body((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(nlohmann::json::accept(body)) << f.path() << " is not a whole entry";
+  }
+
+  // Space returns; the caller enqueues everything again (what the alert runner does).
+  fs::remove(mnt / "filler");
+  for (int i = 0; i <= full_at; ++i) ASSERT_TRUE(box.enqueue(email(i), kNow)) << i;
+  std::map<std::string, int> sent;
+  DeliverStats stats;
+  ASSERT_TRUE(box.deliver([&](const OutboxEntry& e) { ++sent[e.message_id + " " + e.rcpt]; return Status::ok(); },
+                          kNowMs, 1000, stats));
+  EXPECT_EQ(sent.size(), size_t(2 * (full_at + 1)));
+  for (const auto& [copy, n] : sent) EXPECT_EQ(n, 1) << copy;
+}
+
 }  // namespace yuqing::mail
