@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <random>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -54,18 +55,22 @@ class KafkaStoryLog final : public StoryLog {
     }
   }
 
-  Status claim(const StoryRecord& record, std::vector<StoryRecord>& before) override {
-    const std::string tag = instance_ + "-" + std::to_string(++claims_);
-    nlohmann::json j = {{"id", record.id}, {"minhash", record.minhash}, {"shingles", record.shingles}, {"claim", tag}};
-    if (Status s = producer_->produce(topic_, "story", j.dump()); !s) return s;
-    if (Status s = producer_->flush(kAckTimeoutMs); !s) return s;
-    for (auto& r : pending_) before.push_back(std::move(r));
+  Status claim(const std::vector<StoryRecord>& records, std::vector<StoryRecord>& log) override {
+    for (auto& r : pending_) log.push_back(std::move(r));
     pending_.clear();
+    if (records.empty()) return Status::ok();
+    std::unordered_set<std::string> unread;  // the tags of this claim not read back yet
+    for (const auto& record : records) {
+      std::string tag = instance_ + "-" + std::to_string(++claims_);
+      nlohmann::json j = {{"id", record.id}, {"minhash", record.minhash}, {"shingles", record.shingles}, {"claim", tag}};
+      if (Status s = producer_->produce(topic_, "story", j.dump()); !s) return s;
+      unread.insert(std::move(tag));
+    }
+    if (Status s = producer_->flush(kAckTimeoutMs); !s) return s;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kAckTimeoutMs);
-    bool found = false;
-    while (!found) {
+    while (!unread.empty()) {
       if (std::chrono::steady_clock::now() > deadline)
-        return Status::retry_later("stories: own claim not read back from " + topic_ + " within 30 s");
+        return Status::retry_later("stories: own claims not read back from " + topic_ + " within 30 s");
       Status error;
       const auto batch = consumer_->poll(1000, 200, error);
       if (!error) return error;
@@ -73,9 +78,12 @@ class KafkaStoryLog final : public StoryLog {
         StoryRecord r;
         std::string claimed;
         if (!parse(m.value, r, &claimed)) continue;
-        if (found) pending_.push_back(std::move(r));
-        else if (claimed == tag) found = true;
-        else before.push_back(std::move(r));
+        if (unread.empty()) {
+          pending_.push_back(std::move(r));
+        } else {
+          unread.erase(claimed);
+          log.push_back(std::move(r));
+        }
       }
     }
     return Status::ok();
@@ -103,7 +111,60 @@ class KafkaStoryLog final : public StoryLog {
   uint64_t claims_ = 0;
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<kafka::Consumer> consumer_;
-  std::vector<StoryRecord> pending_;  // read past the own claim, for the next read_new
+  std::vector<StoryRecord> pending_;  // read past the own claims, for the next read_new
+};
+
+Status analyze_message(const Analyzer& analyzer, const stream::Message& m, EnrichedDocument& e) {
+  if (Status v = parse_document(m.value, e.doc); !v) return v;
+  e.tags = analyzer.analyze(e.doc);
+  e.processed_at = now_seconds();
+  return Status::ok();
+}
+
+// The enriched records of a batch, produced once the batch's new stories are claimed: the transform
+// keeps each document, send() settles the stories (StoryTracker::settle: one round trip to the
+// story log for the whole batch), moves the documents of a story that lost to an earlier copy into
+// that story, then builds and produces the records. The stage runs without overlap, so a batch is
+// transformed only after the previous one was sent.
+class EnrichedWriter final : public stream::Writer {
+ public:
+  EnrichedWriter(stream::Producer& producer, const std::string& topic, StoryTracker& stories)
+      : topic_(producer, topic, kAckTimeoutMs), stories_(stories) {}
+
+  Status transform(const Analyzer& analyzer, const stream::Message& m, std::vector<stream::Record>& out) {
+    EnrichedDocument e;
+    if (Status v = analyze_message(analyzer, m, e); !v) return v;
+    out.push_back({e.doc.id, {}});
+    docs_.push_back(std::move(e));
+    return Status::ok();
+  }
+
+  Status send(const std::vector<stream::Record>& records) override {
+    const auto moved = stories_.settle();
+    if (records.size() != docs_.size())
+      return Status::fatal("process: " + std::to_string(records.size()) + " records for " + std::to_string(docs_.size()) +
+                           " documents");
+    records_.clear();
+    records_.reserve(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      EnrichedDocument& e = docs_[i];
+      if (const auto it = moved.find(e.tags.story_id); it != moved.end()) {
+        if (e.tags.story_match.empty()) e.tags.story_match = it->second.match;
+        e.tags.story_id = it->second.story_id;
+      }
+      records_.push_back({records[i].key, to_json(e), records[i].source});
+    }
+    docs_.clear();
+    return topic_.send(records_);
+  }
+
+  Status acknowledge(std::vector<stream::DeadLetter>& rejected) override { return topic_.acknowledge(rejected); }
+
+ private:
+  stream::TopicWriter topic_;
+  StoryTracker& stories_;
+  std::vector<EnrichedDocument> docs_;  // the batch's, in the order of its records
+  std::vector<stream::Record> records_;  // sent: valid until the next send()
 };
 
 }  // namespace
@@ -112,9 +173,7 @@ std::string story_log_topic(const Config& config) { return config.kafka.enriched
 
 Status enrich(const Analyzer& analyzer, const stream::Message& m, std::vector<stream::Record>& out) {
   EnrichedDocument e;
-  if (Status v = parse_document(m.value, e.doc); !v) return v;
-  e.tags = analyzer.analyze(e.doc);
-  e.processed_at = now_seconds();
+  if (Status v = analyze_message(analyzer, m, e); !v) return v;
   out.push_back({e.doc.id, to_json(e)});
   return Status::ok();
 }
@@ -132,11 +191,12 @@ Status process_stage(stream::Consumer& consumer, stream::Producer& producer, con
   options.ack_timeout_ms = kAckTimeoutMs;
   options.dead_letter_topic = config.kafka.dead_letter_topic;
   // Dead letters share the producer of the enriched records, so one flush acknowledges both.
-  stream::TopicWriter enriched(producer, config.kafka.enriched_topic, kAckTimeoutMs);
+  // The records are built in send(), after the batch's stories are settled.
+  EnrichedWriter enriched(producer, config.kafka.enriched_topic, analyzer.stories());
   stream::StageStats loop;
   const Status s = stream::run_stage(
       consumer, enriched, producer,
-      [&analyzer](const stream::Message& m, std::vector<stream::Record>& out) { return enrich(analyzer, m, out); },
+      [&](const stream::Message& m, std::vector<stream::Record>& out) { return enriched.transform(analyzer, m, out); },
       options, loop);
   stats.consumed += loop.consumed;
   stats.enriched += loop.written;

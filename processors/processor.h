@@ -13,8 +13,9 @@
 // Messages keep their key (the document id), so all versions of a document share a partition.
 // - Stories are shared by every instance through the story log topic (story_log_topic(), one
 //   partition, created when missing): an instance opens a story only after the log showed that no
-//   copy was opened before, on any instance (processors/taggers/stories.h). A story costs one produce
-//   and read-back round trip; documents that join a known story or are too short for one cost none.
+//   copy was opened before, on any instance (processors/taggers/stories.h). A batch's new stories
+//   are claimed together before its records are produced: one produce and read-back round trip per
+//   batch that opens any; a document whose story lost to an earlier copy is written in that story.
 #pragma once
 
 #include <cstdint>

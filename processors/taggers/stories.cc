@@ -111,23 +111,40 @@ void StoryTracker::evict() {
 void StoryTracker::set_log(StoryLog* log) {
   std::lock_guard lock(mu_);
   log_ = log;
+  reading_ = false;
+  batch_.clear();
+  batch_hash_.clear();
+  batch_band_.clear();
 }
 
-StoryTracker::Ref StoryTracker::match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys) {
+StoryTracker::Ref StoryTracker::match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys,
+                                      long* provisional) {
   // The best candidate of any band: the one holding most of the smaller text.
   Ref best = lru_.end();
+  long best_provisional = -1;
   double best_containment = 0;
+  const std::string* best_id = nullptr;
+  auto consider = [&](const std::vector<uint32_t>& s_mins, size_t s_shingles, const std::string& id, Ref ref, long p) {
+    const double ratio = double(std::min<size_t>(s_shingles, shingles)) / double(std::max<size_t>(s_shingles, shingles));
+    if (ratio < options_.min_size_ratio) return;
+    const double c = estimated_containment(s_mins, s_shingles, mins, shingles);
+    // Ties go to the older story id (the smaller string): the same choice on every instance.
+    if (c >= options_.min_containment && (c > best_containment || (c == best_containment && id < *best_id)))
+      best = ref, best_provisional = p, best_containment = c, best_id = &id;
+  };
   for (uint64_t key : keys) {
     auto [b, e] = by_band_.equal_range(key);
-    for (auto it = b; it != e; ++it) {
-      const Story& s = *it->second;
-      const double ratio = double(std::min<size_t>(s.shingles, shingles)) / double(std::max<size_t>(s.shingles, shingles));
-      if (ratio < options_.min_size_ratio) continue;
-      const double c = estimated_containment(s.minhash, s.shingles, mins, shingles);
-      // Ties go to the older story id (the smaller string): the same choice on every instance.
-      if (c >= options_.min_containment && (c > best_containment || (c == best_containment && s.id < best->id)))
-        best = it->second, best_containment = c;
+    for (auto it = b; it != e; ++it) consider(it->second->minhash, it->second->shingles, it->second->id, it->second, -1);
+  }
+  if (provisional) {
+    for (uint64_t key : keys) {
+      auto [b, e] = batch_band_.equal_range(key);
+      for (auto it = b; it != e; ++it) {
+        const StoryRecord& r = batch_[it->second].record;
+        consider(r.minhash, r.shingles, r.id, lru_.end(), long(it->second));
+      }
     }
+    *provisional = best_provisional;
   }
   return best;
 }
@@ -145,12 +162,20 @@ StoryTracker::Ref StoryTracker::open(const StoryRecord& r, const std::vector<uin
   return lru_.begin();
 }
 
-void StoryTracker::learn(const StoryRecord& r) {
-  if (r.minhash.size() != size_t(kStoryMinHashes) || by_hash_.count(r.id)) return;
+StoryTracker::Ref StoryTracker::learn(const StoryRecord& r, std::string* how) {
+  if (r.minhash.size() != size_t(kStoryMinHashes)) return lru_.end();
+  if (const auto it = by_hash_.find(r.id); it != by_hash_.end()) {
+    if (how) *how = "exact";
+    return it->second;
+  }
   const std::vector<uint64_t> keys = band_keys(r.minhash);
-  const Ref m = match(r.minhash, r.shingles, keys);
-  if (m != lru_.end()) alias(m, r.id);
-  else open(r, keys);
+  if (const Ref m = match(r.minhash, r.shingles, keys); m != lru_.end()) {
+    alias(m, r.id);
+    if (how) *how = "near";
+    return m;
+  }
+  if (how) how->clear();
+  return open(r, keys);
 }
 
 StoryAssignment StoryTracker::assign(const StoryInput& doc) {
@@ -162,34 +187,72 @@ StoryAssignment StoryTracker::assign(const StoryInput& doc) {
   const std::vector<uint64_t> keys = band_keys(record.minhash);
 
   std::lock_guard lock(mu_);
-  std::vector<StoryRecord> learned;
-  if (log_ && !log_->read_new(learned))
-    spdlog::warn("stories: the shared story log is not readable; matching against what this instance knows");
-  for (const auto& r : learned) learn(r);
-  auto known = [&]() -> StoryAssignment {
-    if (const auto it = by_hash_.find(hash); it != by_hash_.end()) {
-      touch(it->second);
-      return {it->second->id, "exact"};
-    }
-    const Ref m = match(record.minhash, record.shingles, keys);
-    if (m == lru_.end()) return {};
+  if (log_ && !reading_) {  // once a batch: what other instances opened since the last one
+    std::vector<StoryRecord> learned;
+    if (!log_->read_new(learned))
+      spdlog::warn("stories: the shared story log is not readable; matching against what this instance knows");
+    for (const auto& r : learned) learn(r);
+    reading_ = true;
+  }
+  if (const auto it = by_hash_.find(hash); it != by_hash_.end()) {
+    touch(it->second);
+    return {it->second->id, "exact"};
+  }
+  if (const auto it = batch_hash_.find(hash); it != batch_hash_.end()) return {batch_[it->second].record.id, "exact"};
+  long provisional = -1;
+  if (const Ref m = match(record.minhash, record.shingles, keys, log_ ? &provisional : nullptr); m != lru_.end()) {
     alias(m, hash);
     touch(m);
     return {m->id, "near"};
-  };
-  if (StoryAssignment a = known(); !a.story_id.empty()) return a;
-  if (log_) {
-    // Claim: whatever the log holds before this record was opened first, here or elsewhere.
-    learned.clear();
-    if (const Status s = log_->claim(record, learned); !s) {
-      spdlog::warn("stories: claiming a story in the shared log failed ({}); opening it on this instance only", s.message());
-    } else {
-      for (const auto& r : learned) learn(r);
-      if (StoryAssignment a = known(); !a.story_id.empty()) return a;
-    }
+  }
+  if (provisional >= 0) {
+    Provisional& p = batch_[size_t(provisional)];
+    if (p.hashes.size() < kMaxHashesPerStory && batch_hash_.emplace(hash, size_t(provisional)).second) p.hashes.push_back(hash);
+    return {p.record.id, "near"};
+  }
+  if (log_) {  // opened provisionally: settle() claims it
+    batch_hash_.emplace(hash, batch_.size());
+    for (uint64_t key : keys) batch_band_.emplace(key, batch_.size());
+    batch_.push_back(Provisional{std::move(record), {hash}});
+    return {hash, ""};
   }
   open(record, keys);
   return {hash, ""};
+}
+
+std::unordered_map<std::string, StoryAssignment> StoryTracker::settle() {
+  std::lock_guard lock(mu_);
+  reading_ = false;
+  std::unordered_map<std::string, StoryAssignment> moved;
+  if (batch_.empty()) return moved;
+  const std::vector<Provisional> batch = std::move(batch_);
+  batch_.clear();
+  batch_hash_.clear();
+  batch_band_.clear();
+  std::vector<StoryRecord> claims, log;
+  claims.reserve(batch.size());
+  for (const auto& p : batch) claims.push_back(p.record);
+  if (const Status s = log_->claim(claims, log); !s)
+    spdlog::warn("stories: claiming {} stories in the shared log failed ({}); opening them on this instance only",
+                 claims.size(), s.message());
+  std::unordered_map<std::string, size_t> unsettled;  // provisional id -> index in batch
+  for (size_t i = 0; i < batch.size(); ++i) unsettled.emplace(batch[i].record.id, i);
+  // In log order, each claim where it stands; after a failure, the claims not read back, locally.
+  auto resolve = [&](const StoryRecord& r) {
+    std::string how;
+    const Ref s = learn(r, &how);
+    const auto own = unsettled.find(r.id);
+    if (own == unsettled.end() || s == lru_.end()) return;
+    const Provisional& p = batch[own->second];
+    unsettled.erase(own);  // its first place in the log decides
+    for (const auto& h : p.hashes) alias(s, h);
+    touch(s);
+    if (s->id != p.record.id) moved[p.record.id] = {s->id, how.empty() ? "near" : how};
+  };
+  for (const auto& r : log) resolve(r);
+  for (const auto& p : batch)
+    if (unsettled.count(p.record.id)) resolve(p.record);
+  return moved;
 }
 
 }  // namespace yuqing::processors

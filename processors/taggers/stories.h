@@ -24,17 +24,21 @@
 // Across processor instances (set_log): every story is opened through one shared, totally ordered
 // log (processors/processor.h: a single-partition Kafka topic). Each instance learns the log's
 // records in log order and applies the same rule to each (a record that matches an earlier story
-// is an alias of it), so every instance holds the same index. A document that matches nothing it
-// knows claims a story by appending its record and reading the log up to that record: if anything
-// appended before it — by any instance, however recently — matches, it joins that story instead
-// (its own record becomes an alias everywhere). So a copy joins its original's story whatever
-// instance either lands on, also when both arrive at once. Without a log (`yuqing analyze`, the
-// backtest, unit tests) the index is the instance's own. Limits: eviction is per instance (at
-// capacity, instances may forget different stories); a log that fails makes the instance open the
-// story locally (logged), as without a log.
+// is an alias of it), so every instance holds the same index. Claims go per batch: with a log,
+// assign() opens a document that matches nothing known only provisionally, under the id it would
+// have (its content hash); later documents that copy it join it as usual. settle() then appends
+// the batch's new stories in one go and reads the log up to the last of them: each claim is learned
+// at its place in the log, so if anything appended before it — by any instance, however recently —
+// matches, it becomes an alias of that story everywhere, and settle() reports its provisional id
+// as moved to the earlier story's (with its copies of the batch). So a copy joins its original's
+// story whatever instance either lands on, also when both arrive at once. Without a log
+// (`yuqing analyze`, the backtest, unit tests) the index is the instance's own and assign() is
+// final. Limits: eviction is per instance (at capacity, instances may forget different stories); a
+// log that fails makes the instance open the batch's stories locally (logged), as without a log.
 //
-// Contract: assign() is thread-safe (one mutex, held across a claim's round trip); the index only
-// grows to `capacity`.
+// Contract: assign() and settle() are thread-safe (one mutex, held across settle's round trip); with
+// a log, the story ids of a batch's documents are final only after settle(); the index only grows
+// to `capacity`.
 #pragma once
 
 #include <cstdint>
@@ -86,8 +90,9 @@ class StoryLog {
   virtual ~StoryLog() = default;
   // Records appended since the last read_new or claim, in log order (may be none yet).
   virtual Status read_new(std::vector<StoryRecord>& out) = 0;
-  // Appends `record` and returns, in log order, every record before it not yet returned.
-  virtual Status claim(const StoryRecord& record, std::vector<StoryRecord>& before) = 0;
+  // Appends `records` (in this order, one round trip) and returns, in log order, every record not
+  // yet returned up to the last of them, these included at their places.
+  virtual Status claim(const std::vector<StoryRecord>& records, std::vector<StoryRecord>& log) = 0;
 };
 
 // Content characters (letters, digits, CJK) of `text`, in order, each a code point.
@@ -102,9 +107,14 @@ class StoryTracker {
  public:
   explicit StoryTracker(StoryOptions options = {}) : options_(options) {}
   StoryAssignment assign(const StoryInput& doc);
+  // With a log: claims the stories assign() opened since the last settle() and returns, by
+  // provisional id, the final assignment of those that lost to an earlier copy (story_id; match
+  // "exact" or "near" for the document that opened it). Documents whose story_id is a key take that
+  // story_id. Without a log, or with nothing opened: none.
+  std::unordered_map<std::string, StoryAssignment> settle();
   size_t size() const;
-  // Opens stories through `log` from now on (nullptr: this instance's own index again). The log
-  // must outlive its use here.
+  // Opens stories through `log` from now on (nullptr: this instance's own index again); an
+  // unsettled batch is dropped. The log must outlive its use here.
   void set_log(StoryLog* log);
 
  private:
@@ -117,10 +127,18 @@ class StoryTracker {
   using Ref = std::list<Story>::iterator;
   void touch(Ref s);
   void evict();
-  // The story `mins` belongs to, lru_.end() when none (caller holds mu_).
-  Ref match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys);
-  // Adds a record in log order: a new story, or an alias of the story it matches.
-  void learn(const StoryRecord& record);
+  // A story opened by assign() and not yet claimed (with a log).
+  struct Provisional {
+    StoryRecord record;
+    std::vector<std::string> hashes;  // exact content hashes pointing here, its own first
+  };
+  // The story `mins` belongs to, lru_.end() when none (caller holds mu_); with `provisional`, the
+  // batch's unclaimed stories compete too (*provisional set to the index of the best, or -1).
+  Ref match(const std::vector<uint32_t>& mins, size_t shingles, const std::vector<uint64_t>& keys,
+            long* provisional = nullptr);
+  // Adds a record in log order: a new story, or an alias of the story it matches; returns that
+  // story (lru_.end() for a malformed record) and in `how` "" (opened), "exact" or "near".
+  Ref learn(const StoryRecord& record, std::string* how = nullptr);
   Ref open(const StoryRecord& record, const std::vector<uint64_t>& keys);
   void alias(Ref story, const std::string& hash);
 
@@ -130,6 +148,10 @@ class StoryTracker {
   std::unordered_map<std::string, Ref> by_hash_;
   std::unordered_multimap<uint64_t, Ref> by_band_;
   StoryLog* log_ = nullptr;
+  bool reading_ = false;  // the log was read for the batch in hand
+  std::vector<Provisional> batch_;
+  std::unordered_map<std::string, size_t> batch_hash_;
+  std::unordered_multimap<uint64_t, size_t> batch_band_;
 };
 
 }  // namespace yuqing::processors

@@ -107,10 +107,9 @@ class Reader final : public StoryLog {
     for (; next_ < log_.records.size(); ++next_) out.push_back(log_.records[next_]);
     return Status::ok();
   }
-  Status claim(const StoryRecord& record, std::vector<StoryRecord>& before) override {
-    for (; next_ < log_.records.size(); ++next_) before.push_back(log_.records[next_]);
-    log_.records.push_back(record);
-    ++next_;
+  Status claim(const std::vector<StoryRecord>& records, std::vector<StoryRecord>& log) override {
+    log_.records.insert(log_.records.end(), records.begin(), records.end());
+    for (; next_ < log_.records.size(); ++next_) log.push_back(log_.records[next_]);
     return Status::ok();
   }
 
@@ -120,18 +119,34 @@ class Reader final : public StoryLog {
   size_t next_ = 0;
 };
 
+// A batch on one instance: its documents' story ids once settle() has claimed the batch's stories.
+std::vector<std::string> batch(StoryTracker& tracker, const std::vector<std::pair<std::string, std::string>>& docs) {
+  std::vector<std::string> ids;
+  for (const auto& [id, text] : docs) ids.push_back(assign(tracker, id, text).story_id);
+  const auto moved = tracker.settle();
+  for (auto& id : ids)
+    if (const auto it = moved.find(id); it != moved.end()) id = it->second.story_id;
+  return ids;
+}
+
 TEST(Stories, InstancesSharingALogPutACopyInItsOriginalsStory) {
   const std::string copy = "转自台儿庄新闻网\n" + kArticle, other = "张山子镇公交车一小时才一班，末班车太早，村民进城很不方便，希望增加班次。";
   struct Row {
     const char* name;
     bool lagging;          // the second instance has not fetched the first one's record yet
+    bool concurrent;       // both batches are assigned before either is settled (the first settles first)
     std::string second;    // what lands on the second instance
+    std::string also;      // a copy of it in the same batch ("" none)
     bool same_story;
+    size_t claims;         // records in the log at the end
   };
   const Row rows[] = {
-      {"a repost on another instance", false, copy, true},
-      {"a repost on another instance at the same moment", true, copy, true},
-      {"an unrelated post on another instance", true, other, false},
+      {"a repost on another instance", false, false, copy, "", true, 1},
+      {"a repost on another instance at the same moment", true, false, copy, "", true, 2},
+      {"a repost and its copy in a batch open at the same time", false, true, copy, copy + "\n生活不止眼前的苟且", true, 2},
+      {"the same text in both batches at the same time", false, true, kArticle, copy, true, 2},
+      {"an unrelated post on another instance", true, false, other, "", false, 2},
+      {"an unrelated post and its copy in one batch", false, true, other, other + "！！", false, 2},
   };
   for (const auto& r : rows) {
     MemoryLog log;
@@ -139,19 +154,38 @@ TEST(Stories, InstancesSharingALogPutACopyInItsOriginalsStory) {
     StoryTracker a, b;
     a.set_log(&ra);
     b.set_log(&rb);
-    const auto first = assign(a, "doc-a", kArticle);
-    const auto second = assign(b, "doc-b", r.second);
-    EXPECT_EQ(first.story_id == second.story_id, r.same_story) << r.name;
+    std::vector<std::pair<std::string, std::string>> second = {{"doc-b", r.second}};
+    if (!r.also.empty()) second.push_back({"doc-b2", r.also});
+    std::string first;
+    std::vector<std::string> seconds;
+    if (r.concurrent) {
+      const std::string provisional = assign(a, "doc-a", kArticle).story_id;
+      std::vector<std::string> ids;
+      for (const auto& [id, text] : second) ids.push_back(assign(b, id, text).story_id);
+      const auto moved_a = a.settle(), moved_b = b.settle();
+      EXPECT_TRUE(moved_a.empty()) << r.name << ": the first claim in the log keeps its story";
+      first = provisional;
+      for (auto& id : ids)
+        if (const auto it = moved_b.find(id); it != moved_b.end()) id = it->second.story_id;
+      seconds = ids;
+    } else {
+      first = batch(a, {{"doc-a", kArticle}})[0];
+      seconds = batch(b, second);
+    }
+    EXPECT_EQ(first == seconds[0], r.same_story) << r.name;
+    for (const auto& id : seconds) EXPECT_EQ(id, seconds[0]) << r.name << ": copies in one batch share a story";
+    EXPECT_EQ(log.records.size(), r.claims) << r.name;
     // Whoever learns the log later, in its order, agrees.
-    MemoryLog& shared = log;
-    Reader rc(shared, false);
+    Reader rc(log, false);
     StoryTracker c;
     c.set_log(&rc);
-    EXPECT_EQ(assign(c, "doc-c", r.second + "\n（编辑：王明）").story_id, second.story_id) << r.name;
+    EXPECT_EQ(batch(c, {{"doc-c", r.second + "\n（编辑：王明）"}})[0], seconds[0]) << r.name;
   }
-  // Without the log, the lagging case is what one index per instance gave: two stories.
+  // Without the log, the lagging case is what one index per instance gave: two stories, and
+  // assign() is final (nothing to settle).
   StoryTracker a, b;
   EXPECT_NE(assign(a, "doc-a", kArticle).story_id, assign(b, "doc-b", copy).story_id);
+  EXPECT_TRUE(b.settle().empty());
 }
 
 TEST(Stories, StateIsBounded) {
