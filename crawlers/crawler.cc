@@ -612,7 +612,10 @@ class CrawlRun {
       spdlog::warn("crawl: waiting for Kafka to acknowledge: {}", f.message());
     }
     for (auto& [src, f] : frontiers_)
-      if (Status s = f->commit(); !s) return s;
+      if (Status s = f->commit(); !s) {
+        if (s.kind() != Status::Kind::retry_later || final) return s;
+        spdlog::warn("crawl: {} — the crawl state stays in memory and is written at the next commit", s.message());
+      }
     if (!options_.metrics_file.empty() || options_.publish_metrics) {
       const std::string text = prometheus_metrics(stats_);
       if (!options_.metrics_file.empty()) {

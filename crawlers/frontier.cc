@@ -17,12 +17,19 @@ namespace {
 
 constexpr const char* kRoleNames[] = {"list", "feed", "sitemap", "document", "comments", "comment_api"};
 
+// A full disk (or quota) clears when space returns: retry_later. Anything else is fatal.
+Status write_error(const std::string& what) {
+  const int e = errno;
+  std::string text = "cannot write " + what + ": " + std::strerror(e);
+  return e == ENOSPC || e == EDQUOT ? Status::retry_later(std::move(text)) : Status::fatal(std::move(text));
+}
+
 Status write_all(int fd, const std::string& data, const std::string& what) {
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::fatal("cannot write " + what + ": " + std::strerror(errno));
+    if (n < 0) return write_error(what);
     done += size_t(n);
   }
   return Status::ok();
@@ -207,7 +214,15 @@ Status Frontier::commit() {
     pending_.clear();
     return Status::ok();
   }
+  // On a failed append (a full disk) the log is cut back to where it was, so no torn line is left,
+  // and the lines stay pending for the next commit: the state is lost only if the process ends
+  // before space returns (its pages are then fetched again; their documents are in Kafka already).
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
   Status s = write_all(fd_, pending_, file_.string());
+  if (!s) {
+    if (before >= 0 && ::ftruncate(fd_, before) != 0) return Status::fatal("cannot truncate " + file_.string() + ": " + std::strerror(errno));
+    return s;
+  }
   pending_.clear();
   return s;
 }

@@ -93,6 +93,8 @@ class Frontier {
   bool checked_out(const std::string& url) const { return checked_out_.count(url) > 0; }
   size_t checked_out_count() const { return checked_out_.size(); }
 
+  // Appends the changes since the last commit. A full disk is retry_later: the log is left as it
+  // was (no torn line) and the changes stay pending for the next commit.
   Status commit();
   size_t size() const { return urls_.size(); }
   const std::map<std::string, UrlState>& urls() const { return urls_; }

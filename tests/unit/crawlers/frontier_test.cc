@@ -1,9 +1,11 @@
 #include "crawlers/frontier.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 namespace yuqing::crawlers {
@@ -70,6 +72,46 @@ TEST(Frontier, StateSurvivesARestartOnlyAfterCommit) {
   EXPECT_EQ(g.find("http://a/list")->next_due, 1000);
   EXPECT_EQ(g.find("http://a/doc"), nullptr);
   EXPECT_EQ(g.next_due("http://a", 999), nullptr) << "not due: not fetched again";
+}
+
+// Disk full (issue 15's fault matrix): the state file on a 64 KB tmpfs. A commit into a full disk is
+// retry_later naming the cause, leaves the log as it was, and once space returns the same state is
+// written: a restart finds every URL.
+TEST(Frontier, DiskFullKeepsTheStatePendingUntilSpaceReturns) {
+  const auto mnt = std::filesystem::temp_directory_path() / ("frontier_tmpfs_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k") != 0) {
+    std::filesystem::remove(mnt);
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::filesystem::path p;
+    ~Unmount() {
+      ::umount(p.c_str());
+      std::filesystem::remove_all(p);
+    }
+  } unmount{mnt};
+  const auto file = mnt / "a.state";
+  {
+    std::ofstream filler(mnt / "filler", std::ios::binary);
+    filler << std::string(60 * 1024, 'f');
+  }
+  Frontier f(file);
+  ASSERT_TRUE(f.load());
+  for (int i = 0; i < 200; ++i) f.discover(url("http://a/page/" + std::to_string(i) + std::string(40, 'x'), i));
+  const Status full = f.commit();
+  ASSERT_FALSE(full) << "the disk never filled";
+  EXPECT_EQ(full.kind(), Status::Kind::retry_later) << full.to_string();
+  EXPECT_NE(full.to_string().find("No space left on device"), std::string::npos) << full.to_string();
+  EXPECT_EQ(std::filesystem::file_size(file), 0u) << "a torn line was left in the log";
+
+  std::filesystem::remove(mnt / "filler");
+  ASSERT_TRUE(f.commit()) << "the pending state is written once space returns";
+  Frontier g(file);
+  size_t ignored = 99;
+  ASSERT_TRUE(g.load(&ignored));
+  EXPECT_EQ(ignored, 0u);
+  EXPECT_EQ(g.size(), 200u);
 }
 
 TEST(Frontier, TornLastLineIsIgnoredAndTheLogCompacted) {
