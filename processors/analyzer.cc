@@ -12,6 +12,7 @@
 #include "processors/taggers/places.h"
 #include "processors/text/segment.h"
 #include "processors/taggers/sentiment.h"
+#include "processors/taggers/sentiment_model.h"
 #include "processors/taggers/stories.h"
 
 namespace yuqing::processors {
@@ -142,7 +143,11 @@ Tags Analyzer::analyze(const Document& doc) const {
     if (t.places.empty()) t.places = std::move(context_places);
   }
 
-  CategoryResult category = category_->tag(text, tokens);
+  // Both n-gram models read the character n-grams of this text: build them once.
+  std::vector<uint64_t> grams;
+  if (category_->has_model() || sentiment_->has_model()) grams = char_ngrams(text);
+  const std::vector<uint64_t>* shared = grams.empty() ? nullptr : &grams;
+  CategoryResult category = category_->tag(text, tokens, shared);
   if (!context.empty()) {  // the parent's class when the item's own evidence is weaker (or none)
     CategoryResult parent = category_->tag(context, context_tokens);
     if (!parent.level1.empty() && (category.level1.empty() || parent.score > category.score)) category = std::move(parent);
@@ -163,7 +168,7 @@ Tags Analyzer::analyze(const Document& doc) const {
     }
   }
 
-  SentimentResult sentiment = sentiment_->tag(text, tokens, doc.kind);
+  SentimentResult sentiment = sentiment_->tag(text, tokens, doc.kind, shared);
   t.sentiment_label = std::move(sentiment.label);
   t.sentiment_score = sentiment.score;
   t.sentiment_evidence = std::move(sentiment.evidence);

@@ -94,7 +94,8 @@ std::vector<std::string> CategoryTagger::level1_names() const {
   return out;
 }
 
-CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Token>& tokens) const {
+CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Token>& tokens,
+                                   const std::vector<uint64_t>* grams) const {
   std::vector<double> l1(classes_.size(), 0);
   std::map<std::pair<uint32_t, int>, double> l2;
   std::set<uint32_t> seen;
@@ -130,7 +131,7 @@ CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Toke
   std::vector<uint32_t> matched;
   double lift = 0;
   if (model_) {
-    p = model_->probabilities(text, &matched, &lift);
+    p = grams ? model_->probabilities(*grams, &matched, &lift) : model_->probabilities(text, &matched, &lift);
     for (size_t c = 0; c < classes_.size(); ++c)
       confidence[c] = model_class_[c] >= 0 ? 1 - (1 - p[size_t(model_class_[c])]) * (1 - rules_with_model_ * confidence[c])
                                            : rule_only_scale_ * confidence[c];

@@ -53,7 +53,9 @@ class CategoryTagger {
   ~CategoryTagger();
   CategoryTagger(const CategoryTagger&) = delete;  // by_text_ views the index's strings
   CategoryTagger& operator=(const CategoryTagger&) = delete;
-  CategoryResult tag(std::string_view text, const std::vector<Token>& tokens) const;
+  // `grams`, when given, are char_ngrams(text) built by the caller (the sentiment model reads them too).
+  CategoryResult tag(std::string_view text, const std::vector<Token>& tokens,
+                     const std::vector<uint64_t>* grams = nullptr) const;
   const std::vector<std::string>& terms() const { return index_.terms(); }
   std::vector<std::string> level1_names() const;
   bool has_model() const { return model_ != nullptr; }

@@ -75,10 +75,15 @@ NgramClassModel::NgramClassModel(const std::filesystem::path& file) {
 
 std::vector<double> NgramClassModel::probabilities(std::string_view normalized, std::vector<uint32_t>* matched,
                                                    double* lift) const {
+  return probabilities(char_ngrams(normalized), matched, lift);
+}
+
+std::vector<double> NgramClassModel::probabilities(const std::vector<uint64_t>& grams, std::vector<uint32_t>* matched,
+                                                   double* lift) const {
   const size_t n = classes_.size();
   std::vector<double> logit = bias_;
   if (matched) matched->clear();
-  index_.find_each(char_ngrams(normalized), [&](uint64_t, uint32_t row) {
+  index_.find_each(grams, [&](uint64_t, uint32_t row) {
     const float* w = &weights_[size_t(row - 1) * n];
     for (size_t c = 0; c < n; ++c) logit[c] += w[c];
     if (matched) matched->push_back(row - 1);

@@ -39,6 +39,9 @@ class NgramClassModel {
   // above its bias (≈ 0 for a text that says nothing of any class: 好, 谢谢).
   std::vector<double> probabilities(std::string_view normalized, std::vector<uint32_t>* matched = nullptr,
                                     double* lift = nullptr) const;
+  // The same from the text's char_ngrams(), when the caller built them already.
+  std::vector<double> probabilities(const std::vector<uint64_t>& grams, std::vector<uint32_t>* matched = nullptr,
+                                    double* lift = nullptr) const;
   // The `k` matched n-grams that raised class `c`'s logit most, largest first.
   std::vector<std::string> evidence(const std::vector<uint32_t>& matched, size_t c, size_t k = 3) const;
   size_t size() const { return index_.size(); }

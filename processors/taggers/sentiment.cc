@@ -199,7 +199,8 @@ double SentimentTagger::lexicon(const std::vector<Token>& tokens, const std::vec
   return total / (std::abs(total) + 1.0);
 }
 
-SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens, DocKind kind) const {
+SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vector<Token>& tokens, DocKind kind,
+                                     const std::vector<uint64_t>* grams) const {
   SentimentResult r;
   std::vector<bool> skip(tokens.size(), false);
   const std::vector<std::string> formulas = courtesy(normalized, tokens, skip);
@@ -223,7 +224,7 @@ SentimentResult SentimentTagger::tag(std::string_view normalized, const std::vec
       text = masked;
     }
     std::vector<NgramSentimentModel::Contribution> strongest;
-    const double p = model_->positive(text, &strongest);
+    const double p = grams && formulas.empty() ? model_->positive(*grams, &strongest) : model_->positive(text, &strongest);
     r.model_score = 2 * p - 1;
     r.score = model_weight_ * r.model_score + (1 - model_weight_) * r.lexicon_score;
     char buf[48];

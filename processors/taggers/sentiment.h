@@ -58,8 +58,10 @@ class SentimentTagger {
 
   // `normalized` is the text the tokens were segmented from (the model reads characters, the
   // lexicon rules read tokens); `kind` is the document's (official kinds lean neutral).
+  // `grams`, when given, are char_ngrams(normalized) built by the caller (the category model reads
+  // them too); the model still builds its own when it must read the text without courtesy clauses.
   SentimentResult tag(std::string_view normalized, const std::vector<Token>& tokens,
-                      DocKind kind = DocKind::post) const;
+                      DocKind kind = DocKind::post, const std::vector<uint64_t>* grams = nullptr) const;
   bool has_model() const { return model_ != nullptr; }
   // Every cue term, for the segmenter's user dictionary.
   std::vector<std::string> terms() const;

@@ -97,9 +97,14 @@ NgramSentimentModel::NgramSentimentModel(const std::filesystem::path& file) {
 
 double NgramSentimentModel::positive(std::string_view normalized, std::vector<Contribution>* strongest,
                                      size_t k) const {
+  return positive(char_ngrams(normalized), strongest, k);
+}
+
+double NgramSentimentModel::positive(const std::vector<uint64_t>& grams, std::vector<Contribution>* strongest,
+                                     size_t k) const {
   double logit = bias_;
   std::vector<std::pair<float, uint64_t>> hits;
-  weights_.find_each(char_ngrams(normalized), [&](uint64_t key, float w) {
+  weights_.find_each(grams, [&](uint64_t key, float w) {
     logit += w;
     if (strongest) hits.emplace_back(w, key);
   });

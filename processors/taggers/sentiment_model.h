@@ -49,6 +49,8 @@ class NgramSentimentModel {
   // P(positive) of a normalised text; `strongest`, when given, receives the `k` n-grams that moved
   // the logit most (largest |weight| first) — the model's evidence.
   double positive(std::string_view normalized, std::vector<Contribution>* strongest = nullptr, size_t k = 3) const;
+  // The same from the text's char_ngrams(), when the caller built them already.
+  double positive(const std::vector<uint64_t>& grams, std::vector<Contribution>* strongest = nullptr, size_t k = 3) const;
   size_t size() const { return weights_.size(); }
 
  private:
