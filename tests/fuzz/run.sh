@@ -31,11 +31,14 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
   log="$build/logs/$t.log"
+  # The extractor's unit-test pages seed its target too (read from where they live, not copied).
+  seeds=("$root/tests/fuzz/corpus/$t")
+  [[ $t == html_extract ]] && seeds+=("$root/tests/fixtures/extract")
   # -timeout: one input taking more than 10 s is a finding (a parser must not hang on a page);
   # -rss_limit_mb: so is growing past 2 GB. The first corpus folder receives new inputs.
   if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
-       "$build/corpus/$t" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1; then
+       "$build/corpus/$t" "${seeds[@]}" >"$log" 2>&1; then
     status=ok
   else
     status=FAILED
