@@ -88,6 +88,23 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
     s.finish();
   }
   {
+    auto s = root.child("rumour");
+    auto& o = c.rumour;
+    s.read("enabled", o.enabled);
+    s.read("window_hours", o.window_hours, 1, 24 * 14);
+    s.read("baseline_days", o.baseline_days, 1, 365);
+    s.read("cold_start_days", o.cold_start_days, 0, 365);
+    s.read("min_threads", o.min_threads, 1, 1000000);
+    s.read("min_ratio", o.min_ratio, 1, 1e6);
+    s.read("p_value", o.p_value, 1e-300, 0.5);
+    s.read("dispersion", o.dispersion, 0.01, 1e9);
+    s.read("prior_threads", o.prior_threads, 0.001, 1e6);
+    s.read("per_issue", o.per_issue);
+    s.read("cues", o.cues);
+    s.read("exclude", o.exclude);
+    s.finish();
+  }
+  {
     auto s = root.child("negative_surge");
     auto& o = c.negative_surge;
     s.read("enabled", o.enabled);

@@ -31,6 +31,21 @@ struct VolumeSpikeOptions {
   bool per_issue = true;          // also test each issue over all places
 };
 
+struct RumourOptions {
+  bool enabled = true;
+  int window_hours = 24;
+  int baseline_days = 28;
+  int cold_start_days = 7;
+  int min_threads = 3;            // rumour threads in the window, from at least as many distinct authors
+  double min_ratio = 3;           // rumour threads / expected
+  double p_value = 1e-4;          // one-sided negative-binomial tail
+  double dispersion = 10;         // negative-binomial size k
+  double prior_threads = 0.5;     // pseudo rumour threads in every key's baseline
+  bool per_issue = true;          // also test each issue over all places
+  std::vector<std::string> cues = {"网传", "听说", "据说", "传言", "传闻", "有人说", "在传", "是真的吗", "真的假的"};  // hearsay
+  std::vector<std::string> exclude = {"辟谣", "不实", "澄清", "情况说明", "谣言"};  // a voice that debunks: not counted
+};
+
 struct NegativeSurgeOptions {
   bool enabled = true;
   int window_hours = 72;
@@ -94,6 +109,7 @@ struct AlertsConfig {
   int utc_offset_minutes = local_offset_minutes();
   std::vector<std::string> official_sites;  // government sites: their articles are answers, not voices
   VolumeSpikeOptions volume_spike;
+  RumourOptions rumour;
   NegativeSurgeOptions negative_surge;
   WatchTermsOptions watch_terms;
   FastStoryOptions fast_story;

@@ -42,6 +42,17 @@ struct Closure {
   std::string reason;
 };
 
+// Issue-wide findings (place "") that a place-level finding of the same issue explains — the place
+// holds at least half of it — are that place's concern, not a second alert; the others go to `out`.
+inline void keep_unexplained(std::vector<Finding> issue_level, const std::vector<Finding>& place_level,
+                             std::vector<Finding>& out) {
+  for (auto& f : issue_level) {
+    bool explained = false;
+    for (const auto& p : place_level) explained = explained || (p.alert.issue == f.alert.issue && p.size * 2 >= f.size);
+    if (!explained) out.push_back(std::move(f));
+  }
+}
+
 class Detector {
  public:
   virtual ~Detector() = default;

@@ -179,7 +179,7 @@ void add_alert_command(CLI::App& app, Context& ctx) {
     auto as_json = std::make_shared<bool>(false);
     ls->add_option("--status", *status, "open, acknowledged or closed")->check(CLI::IsMember({"open", "acknowledged", "closed"}));
     ls->add_option("--department", *department, "only alerts routed to this unit (e.g. 区住房城乡建设局)");
-    ls->add_option("--detector", *detector, "volume_spike, negative_surge, watch_term, fast_story, unanswered or slow_reply");
+    ls->add_option("--detector", *detector, "volume_spike, rumour, negative_surge, watch_term, fast_story, unanswered or slow_reply");
     ls->add_option("--limit", *limit, "at most this many")->check(CLI::Range(1, 10000))->capture_default_str();
     ls->add_flag("--json", *as_json, "one JSON object per line");
     ls->callback([&ctx, alerts_file, status, department, detector, limit, as_json] {

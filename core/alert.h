@@ -51,7 +51,7 @@ struct SeriesPoint {
 struct Alert {
   std::string id;                 // 32 hex, deterministic (see above)
   std::string key;                // the concern (Finding::key): "issue|place", "story:<id>", "unanswered|…", "slow|<unit>"
-  std::string detector;           // volume_spike | negative_surge | watch_term | fast_story | unanswered | slow_reply
+  std::string detector;           // volume_spike | rumour | negative_surge | watch_term | fast_story | unanswered | slow_reply
   std::string rule;               // the rule that fired, with its parameters, in words
   Severity severity = Severity::general;
   std::string issue;              // policy issue ("" when none)

@@ -9,9 +9,11 @@ const Detector& watch_terms_detector();
 const Detector& fast_story_detector();
 const Detector& unanswered_detector();
 const Detector& slow_reply_detector();
+const Detector& rumour_detector();
 
 const std::vector<const Detector*>& all_detectors() {
   static const std::vector<const Detector*> detectors = {
+      &rumour_detector(),
       &volume_spike_detector(),
       &negative_surge_detector(),
       &watch_terms_detector(),

@@ -111,13 +111,7 @@ class VolumeSpike final : public Detector {
                               ctx.now, per_day, ctx.config.utc_offset_minutes);
       (key.place.empty() ? issue_level : place_level).push_back(std::move(f));
     }
-    // An issue-wide spike that one place explains is that place's alert, not a second one.
-    for (auto& f : issue_level) {
-      bool explained = false;
-      for (const auto& p : place_level)
-        if (p.alert.issue == f.alert.issue && p.size * 2 >= f.size) explained = true;
-      if (!explained) out.push_back(std::move(f));
-    }
+    keep_unexplained(std::move(issue_level), place_level, out);
     for (auto& f : place_level) out.push_back(std::move(f));
   }
 };

@@ -171,6 +171,60 @@ TEST(NegativeSurge, SmallCountsAreNotSignificant) {
   EXPECT_LT(found[0].alert.p_value, c.negative_surge.p_value);
 }
 
+// Each case: a quiet district for 28 days, then `threads` threads about 运河街道's water in the last day.
+TEST(Rumour, HearsayThreadsFireOnlyWhenTheyAreManyNewAndFromDifferentPeople) {
+  struct Case {
+    const char* name;
+    int threads;            // hearsay threads in the last day
+    const char* title;      // their opening post
+    bool same_author;       // all by one person
+    const char* site;       // where they are posted (district-portal is official: answers, not voices)
+    bool routine;           // the key has had a hearsay thread every day of the baseline
+    bool fires;
+  };
+  const Case cases[] = {
+      {"three people pass on the claim", 3, "听说运河街道的自来水有问题，是真的吗？", false, "forum", false, true},
+      {"two threads are not yet spread", 2, "听说运河街道的自来水有问题，是真的吗？", false, "forum", false, false},
+      {"one person posting three times", 3, "听说运河街道的自来水有问题，是真的吗？", true, "forum", false, false},
+      {"debunking voices are answers", 3, "网传运河街道自来水有问题？已辟谣，别信", false, "forum", false, false},
+      {"the portal's clarifications are not voices", 3, "关于网传运河街道自来水问题的说明", false, "district-portal", false, false},
+      {"plain complaints are the volume spike's", 3, "运河街道的自来水又停了", false, "forum", false, false},
+      {"hearsay is routine for this key", 3, "听说运河街道的自来水有问题，是真的吗？", false, "forum", true, false},
+  };
+  const AlertsConfig c = config();
+  for (const auto& k : cases) {
+    FactBuilder b;
+    background(b, kMonday, 28);
+    const UnixSeconds now = kMonday + 29 * kDay;
+    if (k.routine)
+      for (int d = 0; d < 28; ++d) {
+        b.thread(kMonday + d * kDay + 15 * kHour, "公共企事业单位", "运河街道", 1);
+        b.facts[b.facts.size() - 2].title = "听说运河街道要停水？";
+      }
+    for (int t = 0; t < k.threads; ++t) {
+      const size_t top = b.facts.size();
+      b.thread(now - 20 * kHour + t * kHour, "公共企事业单位", "运河街道", 2, "neutral", k.site);
+      b.facts[top].title = k.title;
+      if (k.same_author) b.facts[top].author = "same-person";
+      if (std::string(k.site) == "district-portal") {
+        b.facts[top].kind = DocKind::article;
+        b.facts[top].official = true;
+      }
+    }
+    const auto found = run("rumour", b.facts, c, now);
+    ASSERT_EQ(found.size(), k.fires ? 1u : 0u) << k.name;
+    if (!k.fires) continue;
+    const Alert& a = found[0].alert;
+    EXPECT_EQ(a.issue, "公共企事业单位") << k.name;
+    EXPECT_EQ(a.place, "运河街道") << k.name;
+    EXPECT_EQ(a.observed, k.threads) << k.name;
+    EXPECT_LT(a.p_value, c.rumour.p_value) << k.name;
+    EXPECT_EQ(a.severity, Severity::major) << k.name;
+    EXPECT_EQ(a.document_ids.size(), size_t(3 * k.threads)) << k.name;  // each thread with its two comments
+    EXPECT_EQ(found[0].key, "公共企事业单位|运河街道") << k.name;      // one concern with a volume spike of the key
+  }
+}
+
 TEST(WatchTerms, ATermFiresOncePerStoryAndExclusionsDoNot) {
   const AlertsConfig c = config();
   FactBuilder b;
