@@ -16,7 +16,7 @@ kafka_libs="$cache/kafka-$kafka_version/libs"
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libcurl4-openssl-dev libssl-dev libgumbo-dev librdkafka-dev libicu-dev libuchardet-dev
-  nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libcli11-dev libcpp-httplib-dev
+  nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   clickhouse-server clickhouse-client
   openjdk-17-jre-headless maven

@@ -6,6 +6,7 @@
 
 #include "storage/clickhouse/client.h"
 #include "storage/clickhouse/row_binary.h"
+#include "storage/enriched_row.h"
 #include "stream/kafka.h"
 
 namespace yuqing::clickhouse {
@@ -174,16 +175,14 @@ Status sink_stage(stream::Consumer& consumer, stream::Producer& dead_letters, co
   options.transaction_attempts = kTransactionAttempts;
   options.overlap = true;  // encode batch N+1 while batch N is being inserted
   InsertWriter documents(insert);
+  EnrichedRowReader rows;  // the message's row straight from its JSON (storage/enriched_row.h)
   stream::StageStats loop;
   const Status s = stream::run_stage(
       consumer, documents, dead_letters,
-      [](const stream::Message& m, std::vector<stream::Record>& out) {
-        EnrichedDocument d;
-        if (Status v = parse_enriched(m.value, d); !v) return v;
+      [&rows](const stream::Message& m, std::vector<stream::Record>& out) {
         stream::Record& r = out.emplace_back();
         r.key = m.key;
-        to_row_binary(d, r.value);
-        return Status::ok();
+        return rows.append_row(m.value, r.value);
       },
       options, loop);
   stats.consumed += loop.consumed;

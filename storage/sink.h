@@ -3,7 +3,9 @@
 //
 // Contract
 // - Batches by rows, bytes and time (SinkOptions) and inserts each batch as RowBinary
-//   (storage/clickhouse/row_binary.h) in one (gzip-compressed) HTTP request. Kafka offsets are
+//   (storage/clickhouse/row_binary.h) in one (gzip-compressed) HTTP request. Each message is read
+//   straight into its row (storage/enriched_row.h: the bytes and reject reasons of parse_enriched +
+//   to_row_binary, without building the EnrichedDocument). Kafka offsets are
 //   committed only after ClickHouse accepted the insert, so a crash at any point loses nothing; it
 //   may insert a batch twice, which ReplacingMergeTree(id) and the id-set rollups absorb.
 // - The insert of batch N runs on a thread of its own while the loop polls and encodes batch N+1

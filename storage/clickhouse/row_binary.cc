@@ -52,4 +52,9 @@ void RowBinaryWriter::strings(const std::vector<std::string>& values) {
   for (const auto& v : values) string(v);
 }
 
+void RowBinaryWriter::string_views(const std::vector<std::string_view>& values) {
+  var_uint(values.size());
+  for (const auto v : values) string(v);
+}
+
 }  // namespace yuqing::clickhouse

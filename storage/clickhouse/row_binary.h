@@ -39,6 +39,7 @@ class RowBinaryWriter {
   void datetime(int64_t unix_seconds);
   void nullable_datetime(const std::optional<int64_t>& unix_seconds);
   void strings(const std::vector<std::string>& values);  // Array(String)
+  void string_views(const std::vector<std::string_view>& values);  // Array(String) too
 
  private:
   std::string& out_;
