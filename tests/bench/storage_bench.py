@@ -23,6 +23,7 @@ import time
 import urllib.parse
 import urllib.request
 import base64
+import hashlib
 import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -170,6 +171,10 @@ def run_ingest(yuqing, m, stamp):
     results["sink"] = time.monotonic() - t
     stored = int(ch("SELECT uniqExact(id) FROM documents", database=db))
     assert stored == m, f"sink stored {stored} of {m}"
+    # What the sink stored, to compare builds by: every column of every row (one per id), in id order.
+    digest = hashlib.md5(ch("SELECT * FROM documents FINAL ORDER BY id FORMAT RowBinary", database=db, raw=True))
+    print(f"sink stored {stored} rows, md5 of SELECT * ... FINAL ORDER BY id FORMAT RowBinary: {digest.hexdigest()}",
+          flush=True)
 
     rows = ch("SELECT * FROM documents FORMAT RowBinary", database=db, raw=True)
     lim = f"bench_limit_{stamp}"
