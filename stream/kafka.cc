@@ -3,8 +3,12 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 namespace yuqing::kafka {
@@ -94,7 +98,8 @@ void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
 }  // namespace
 
 namespace {
-Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms);
+Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms,
+                     const std::map<std::string, std::string>& topic_config = {});
 }  // namespace
 
 Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
@@ -102,12 +107,14 @@ Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
                        timeout_ms);
 }
 
-Status ensure_topic(const KafkaOptions& o, const std::string& name, int partitions, int timeout_ms) {
-  return create_topics(o, {{name, partitions}}, timeout_ms);
+Status ensure_topic(const KafkaOptions& o, const std::string& name, int partitions, int timeout_ms,
+                    const std::map<std::string, std::string>& topic_config) {
+  return create_topics(o, {{name, partitions}}, timeout_ms, topic_config);
 }
 
 namespace {
-Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms) {
+Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms,
+                     const std::map<std::string, std::string>& topic_config) {
   Status error;
   ConfPtr conf = make_conf(o, {}, error);
   if (!error) return error;
@@ -118,8 +125,10 @@ Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::str
   std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> guard(rk, &rd_kafka_destroy);
 
   std::vector<rd_kafka_NewTopic_t*> topics;
-  for (const auto& [name, partitions] : names)
+  for (const auto& [name, partitions] : names) {
     topics.push_back(rd_kafka_NewTopic_new(name.c_str(), partitions, o.replication, err, sizeof err));
+    for (const auto& [key, value] : topic_config) rd_kafka_NewTopic_set_config(topics.back(), key.c_str(), value.c_str());
+  }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
   rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms, err, sizeof err);
@@ -150,8 +159,65 @@ Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::str
 }
 }  // namespace
 
-std::unique_ptr<Producer> Producer::create(const KafkaOptions& o, const std::string& client_id, Status& error) {
+namespace {
+// The smallest `max.message.bytes` of `topics` as the broker reports it (a topic without its own
+// setting reports the broker's message.max.bytes); nullopt when the broker cannot say (down, a
+// topic not created yet): the caller keeps its configured limit then.
+std::optional<int64_t> topic_message_limit(const KafkaOptions& o, const std::vector<std::string>& topics, int timeout_ms) {
+  Status error;
+  ConfPtr conf = make_conf(o, {}, error);
+  if (!error) return std::nullopt;
+  rd_kafka_conf_set_log_cb(conf.get(), log_cb);
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), err, sizeof err);
+  if (!rk) return std::nullopt;
+  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> guard(rk, &rd_kafka_destroy);
+  std::vector<rd_kafka_ConfigResource_t*> resources;
+  for (const auto& t : topics) resources.push_back(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, t.c_str()));
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+  rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, err, sizeof err);
+  rd_kafka_DescribeConfigs(rk, resources.data(), resources.size(), options, queue);
+  std::optional<int64_t> limit;
+  if (rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, timeout_ms + 1000)) {
+    if (!rd_kafka_event_error(ev)) {
+      size_t n = 0;
+      const rd_kafka_ConfigResource_t** results =
+          rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+      for (size_t i = 0; i < n; ++i) {
+        if (rd_kafka_ConfigResource_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        size_t entries = 0;
+        const rd_kafka_ConfigEntry_t** configs = rd_kafka_ConfigResource_configs(results[i], &entries);
+        for (size_t k = 0; k < entries; ++k)
+          if (std::string_view(rd_kafka_ConfigEntry_name(configs[k])) == "max.message.bytes" && rd_kafka_ConfigEntry_value(configs[k])) {
+            const int64_t v = std::strtoll(rd_kafka_ConfigEntry_value(configs[k]), nullptr, 10);
+            if (v > 0) limit = limit ? std::min(*limit, v) : v;
+          }
+      }
+    }
+    rd_kafka_event_destroy(ev);
+  }
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_ConfigResource_destroy_array(resources.data(), resources.size());
+  return limit;
+}
+}  // namespace
+
+std::unique_ptr<Producer> Producer::create(const KafkaOptions& given, const std::string& client_id, Status& error) {
   error = Status::ok();
+  // A message the topic would refuse must be refused here, by produce() (a reject the stage
+  // dead-letters), not by the broker in a delivery report (which fails the whole batch): so the
+  // local limit is lowered to the pipeline topics' max.message.bytes, less room for the record
+  // batch's own header.
+  KafkaOptions o = given;
+  constexpr int64_t kBatchOverhead = 1024;
+  const int64_t configured = o.client.count("message.max.bytes") ? std::strtoll(o.client.at("message.max.bytes").c_str(), nullptr, 10) : 1000000;
+  if (const auto limit = topic_message_limit(o, {o.raw_topic, o.enriched_topic, o.dead_letter_topic}, 5000);
+      limit && *limit - kBatchOverhead < configured) {
+    o.client["message.max.bytes"] = std::to_string(std::max<int64_t>(*limit - kBatchOverhead, 1000));
+    spdlog::info("kafka: messages over {} bytes are refused locally (topic max.message.bytes {})", o.client["message.max.bytes"], *limit);
+  }
   ConfPtr conf = make_conf(o,
                            {{"enable.idempotence", "true"},
                             {"acks", "all"},

@@ -2,6 +2,9 @@
 //
 // Contract (Consumer and Producer implement stream/stream.h's interfaces for the stage loop)
 // - Producer is idempotent (enable.idempotence=true, hence acks=all). produce() only enqueues;
+//   it refuses (Status reject) a message larger than the pipeline topics accept (their
+//   max.message.bytes, read from the broker at create()), so the broker never fails one in a
+//   delivery report for its size;
 //   a message counts as accepted when its delivery report says so. flush() blocks until every
 //   enqueued message has its report and returns the first failure since the previous flush, so a
 //   caller that commits its own input after a successful flush() never loses a message.
@@ -24,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -45,8 +49,10 @@ using stream::Message;
 
 // Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
 Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
-// Creates one topic with `partitions` partitions when missing (an existing one is kept as it is).
-Status ensure_topic(const KafkaOptions& options, const std::string& name, int partitions, int timeout_ms = 30000);
+// Creates one topic with `partitions` partitions and the given topic settings (max.message.bytes…)
+// when missing (an existing one is kept as it is).
+Status ensure_topic(const KafkaOptions& options, const std::string& name, int partitions, int timeout_ms = 30000,
+                    const std::map<std::string, std::string>& topic_config = {});
 
 class Consumer;
 

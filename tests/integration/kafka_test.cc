@@ -49,6 +49,32 @@ TEST(Kafka, ProducedMessagesAreAcknowledgedAndConsumedOnce) {
   EXPECT_TRUE(consumer->at_end());
 }
 
+// Issue 15: one bad item never stops a stage. A topic whose max.message.bytes is below the
+// client's limit used to accept a large message into the producer's queue and fail it in the
+// delivery report, which failed the whole batch (the stage ended). Now produce() refuses it at once
+// (reject: the stage dead-letters it) and the messages around it are delivered.
+TEST(Kafka, AMessageOverTheTopicsLimitIsRefusedByProduceNotByTheBroker) {
+  const Config c = testing::isolated_config("kafka_limit");
+  ASSERT_TRUE(ensure_topic(c.kafka, c.kafka.raw_topic, 1, 30000, {{"max.message.bytes", "4000"}}));
+  ASSERT_TRUE(ensure_topics(c.kafka));
+  Status s;
+  auto producer = Producer::create(c.kafka, "test", s);
+  ASSERT_TRUE(s) << s.to_string();
+  struct Case { size_t bytes; Status::Kind want; };
+  const Case cases[] = {{100, Status::Kind::ok}, {10000, Status::Kind::reject}, {2500, Status::Kind::ok},
+                        {3990, Status::Kind::reject}, {200, Status::Kind::ok}};
+  size_t accepted = 0;
+  for (const auto& k : cases) {
+    const Status p = producer->produce(c.kafka.raw_topic, "k" + std::to_string(k.bytes), std::string(k.bytes, 'x'));
+    EXPECT_EQ(p.kind(), k.want) << k.bytes << " bytes: " << p.to_string();
+    accepted += p.is_ok();
+  }
+  const Status flushed = producer->flush(30000);
+  EXPECT_TRUE(flushed) << flushed.to_string();
+  EXPECT_EQ(producer->delivered(), accepted);
+  EXPECT_EQ(producer->failed(), 0u);
+}
+
 TEST(Kafka, CommittedOffsetsSurviveAConsumerRestart) {
   const Config c = testing::isolated_config("kafka_commit");
   ASSERT_TRUE(ensure_topics(c.kafka));
