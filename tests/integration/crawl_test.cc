@@ -7,19 +7,24 @@
 // crawl_health rows a `yuqing crawl` writes to ClickHouse, its /metrics endpoint, and continuous
 // mode against a sandbox that releases its timeline gradually, stopped by SIGTERM.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -29,6 +34,7 @@
 #include "crawlers/crawler.h"
 #include "crawlers/fetcher.h"
 #include "crawlers/frontier.h"
+#include "crawlers/metrics.h"
 #include "crawlers/robots.h"
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
@@ -293,6 +299,99 @@ double sum_of(const std::map<std::string, double>& m) {
   for (const auto& [k, v] : m) s += v;
   return s;
 }
+
+// A hostile HTTP server on loopback (issue 15): /robots.txt is an honest 404, every other request
+// gets 200 headers announcing a 4,096-byte HTML body and then either one byte of it every second
+// until the client gives up (slow loris), or half of it followed by a TCP reset (reset mid-body).
+// It records when each non-robots request arrived (seconds since start()).
+class HostileServer {
+ public:
+  enum class Mode { slow_loris, reset_mid_body };
+  explicit HostileServer(Mode mode) : mode_(mode) {}
+  ~HostileServer() { stop(); }
+
+  // Listens on a free loopback port and returns it (0 on failure).
+  int start() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listener_, 64) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      return 0;
+    started_ = std::chrono::steady_clock::now();
+    acceptor_ = std::thread([this] { accept_loop(); });
+    return ntohs(a.sin_port);
+  }
+  void stop() {
+    if (stopping_.exchange(true)) return;
+    if (acceptor_.joinable()) acceptor_.join();
+    for (auto& t : connections_) t.join();
+    if (listener_ >= 0) ::close(listener_);
+  }
+  std::vector<double> request_times() const {
+    std::lock_guard lock(mutex_);
+    return times_;
+  }
+
+ private:
+  void accept_loop() {
+    while (!stopping_) {
+      pollfd p{listener_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd >= 0) connections_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+  void serve(int fd) {
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos && !stopping_) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      request.append(buf, size_t(n));
+    }
+    if (request.rfind("GET /robots.txt ", 0) == 0) {
+      const std::string answer = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+      ::close(fd);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      times_.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    }
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 4096\r\n\r\n";
+    const std::string prefix = "<html><head><title>t</title></head><body><h1>t</h1>", suffix = "</body></html>";
+    const std::string body = prefix + std::string(4096 - prefix.size() - suffix.size(), 'x') + suffix;
+    bool ok = ::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == ssize_t(head.size());
+    if (mode_ == Mode::reset_mid_body) {
+      if (ok) ::send(fd, body.data(), body.size() / 2, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the half body reaches the client first
+      const linger reset{1, 0};  // close() then sends RST instead of FIN
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      ::close(fd);
+      return;
+    }
+    for (size_t i = 0; ok && i < body.size() && !stopping_; ++i) {
+      ok = ::send(fd, body.data() + i, 1, MSG_NOSIGNAL) == 1;
+      for (int k = 0; k < 10 && !stopping_; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ::close(fd);
+  }
+
+  Mode mode_;
+  int listener_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // only the acceptor thread adds; joined after it ends
+  std::chrono::steady_clock::time_point started_;
+  mutable std::mutex mutex_;
+  std::vector<double> times_;
+};
 
 #ifdef YUQING_BINARY
 // Starts `yuqing --config FILE crawl ARGS...` with stderr to `log`.
@@ -585,6 +684,69 @@ TEST(RobotsCheck, AnswersEachLineWithTheCrawlersMatcher) {
   EXPECT_EQ(output, expected);
   EXPECT_EQ(output, "{\"allowed\":false}\n{\"allowed\":true}\n{\"allowed\":false}\n{\"allowed\":true}\n"
                     "{\"allowed\":false}\n{\"allowed\":true}\n");
+}
+
+// Issue 15: a slow-loris server (headers, then a byte a second) and one that resets the connection
+// halfway through the body, crawled as two more sources beside the sandbox's five. Each of their
+// pages fails with its typed reason (timeout after the 5 s fetch timeout; transport for the reset),
+// is retried with exponential back-off until max_attempts, then counted once as failed in its
+// source's health and in the Prometheus metrics; meanwhile every sandbox document arrives exactly
+// once: the hostile hosts hold their own connections, not the crawl.
+TEST_F(CrawlSandbox, SlowLorisAndResetMidBodyFailTypedWithBackoffAndStallNothingElse) {
+  open_politeness();
+  HostileServer loris(HostileServer::Mode::slow_loris), reset(HostileServer::Mode::reset_mid_body);
+  const int loris_port = loris.start(), reset_port = reset.start();
+  ASSERT_GT(loris_port, 0);
+  ASSERT_GT(reset_port, 0);
+  serve({}, [&](std::string& yaml) {
+    for (const auto& [name, port] : {std::pair<std::string, int>{"slow-loris", loris_port}, {"reset-mid-body", reset_port}})
+      yaml += "  - name: " + name + "\n    seeds: [http://127.0.0.1:" + std::to_string(port) +
+              "/list.html]\n    allow_private: true\n    follow: ['/list\\.html$']\n    documents: ['/a/\\d+\\.html$']\n"
+              "    kind: article\n";
+  });
+  config_.crawler.timeout_ms = 5000;  // the sandbox's slow page takes 1.5 s
+  config_.crawler.max_attempts = 3;
+  config_.crawler.retry_base_ms = 500;  // back-off after attempt n: d/2 + U[0, d/2), d = 0.5 s * 2^(n-1)
+  const auto sources = crawlers::load_sources(sources_file_);
+  ASSERT_EQ(sources.size(), 7u);
+  const auto began = std::chrono::steady_clock::now();
+  crawlers::CrawlStats stats;
+  ASSERT_TRUE(crawl(stats, sources));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  loris.stop();
+  reset.stop();
+
+  size_t messages = 0;
+  expect_exactly_the_truth(read_topic(config_, messages));
+  EXPECT_EQ(messages, truth_.by_id.size()) << "one message per document";
+  EXPECT_EQ(stats.documents, truth_.by_id.size());
+
+  const std::map<std::string, uint64_t> timeout{{"timeout", 1}}, transport{{"transport", 1}};
+  EXPECT_EQ(stats.sources["slow-loris"].failed, timeout);
+  EXPECT_EQ(stats.sources["reset-mid-body"].failed, transport);
+  EXPECT_EQ(stats.sources["slow-loris"].retries, 2u);
+  EXPECT_EQ(stats.sources["reset-mid-body"].retries, 2u);
+  EXPECT_EQ(stats.sources["slow-loris"].documents, 0u);
+  EXPECT_EQ(stats.sources["reset-mid-body"].documents, 0u);
+  const std::string metrics = crawlers::prometheus_metrics(stats);
+  for (const char* line : {"yuqing_crawl_failed_total{source=\"slow-loris\",reason=\"timeout\"} 1",
+                           "yuqing_crawl_failed_total{source=\"reset-mid-body\",reason=\"transport\"} 1"})
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+
+  // Three attempts each, the n-th retry at least half its nominal back-off after the previous
+  // attempt ended (the slow loris's after its 5 s timeout).
+  const auto loris_at = loris.request_times(), reset_at = reset.request_times();
+  ASSERT_EQ(loris_at.size(), 3u);
+  ASSERT_EQ(reset_at.size(), 3u);
+  EXPECT_GE(loris_at[1] - loris_at[0], 5.0 + 0.25 - 0.05);
+  EXPECT_GE(loris_at[2] - loris_at[1], 5.0 + 0.5 - 0.05);
+  EXPECT_GE(reset_at[1] - reset_at[0], 0.25 - 0.05);
+  EXPECT_GE(reset_at[2] - reset_at[1], 0.5 - 0.05);
+  std::cerr << "hostile servers: slow loris asked at";
+  for (double t : loris_at) std::cerr << " " << t;
+  std::cerr << " s, reset asked at";
+  for (double t : reset_at) std::cerr << " " << t;
+  std::cerr << " s; crawl of " << truth_.by_id.size() << " documents took " << took << " s\n";
 }
 
 TEST_F(CrawlSandbox, SigkillInTheMiddleThenRestartMissesNothingAndRefetchesNothingNotDue) {
