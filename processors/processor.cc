@@ -1,12 +1,15 @@
 #include "processors/processor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
+#include <thread>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/shutdown.h"
 #include "processors/taggers/stories.h"
 #include "stream/kafka.h"
 
@@ -28,8 +31,16 @@ class KafkaStoryLog final : public StoryLog {
  public:
   static std::unique_ptr<KafkaStoryLog> create(const Config& c, Status& error) {
     const std::string topic = story_log_topic(c);
-    error = kafka::ensure_topic(c.kafka, topic, 1);
-    if (!error) return nullptr;
+    // A broker outage at start-up (one restarting, the controller moving) is waited out as the stage
+    // loop waits out a later one: a processor that gave up here would leave its partitions unread.
+    for (int wait_s = 1; !(error = kafka::ensure_topic(c.kafka, topic, 1)); wait_s = std::min(2 * wait_s, 30)) {
+      if (error.kind() != Status::Kind::retry_later) return nullptr;
+      spdlog::warn("process: {}; trying again in {} s", error.message(), wait_s);
+      for (int i = 0; i < 10 * wait_s; ++i) {
+        if (shutdown_requested()) return nullptr;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
     std::unique_ptr<KafkaStoryLog> log(new KafkaStoryLog());
     log->topic_ = topic;
     log->instance_ = random_hex();
@@ -206,11 +217,13 @@ Status process_stage(stream::Consumer& consumer, stream::Producer& producer, con
 
 Status run_processor(const Config& config, const Analyzer& analyzer, const ProcessRun& run, ProcessStats& stats) {
   Status s;
+  // The story log first: it may wait for the brokers, and a consumer that had joined the group would
+  // hold its partitions unread meanwhile.
+  auto log = KafkaStoryLog::create(config, s);
+  if (!s) return s;
   auto consumer = kafka::Consumer::create(config.kafka, config.processor.group, {config.kafka.raw_topic}, s);
   if (!s) return s;
   auto producer = kafka::Producer::create(config.kafka, "yuqing-processor", s);
-  if (!s) return s;
-  auto log = KafkaStoryLog::create(config, s);
   if (!s) return s;
   analyzer.stories().set_log(log.get());
   s = process_stage(*consumer, *producer, config, analyzer, run, stats);

@@ -16,6 +16,12 @@
 # second, private set of services, e.g. the ClickHouse a test stops and restarts
 # (tests/integration/exactly_counted_test.cc) or the one a benchmark fills. $YUQING_CLICKHOUSE_PROFILE
 # adds XML settings to ClickHouse's default profile.
+#
+# One node of a cluster (scripts/cluster.sh starts three brokers and two ClickHouse shards this way):
+# $YUQING_KAFKA_NODE_ID, $YUQING_KAFKA_VOTERS (controller.quorum.voters), $YUQING_KAFKA_CLUSTER_ID
+# (the same for every node), $YUQING_KAFKA_REPLICATION (internal topics' replication factor; with
+# 3, min.insync.replicas is 2) and $YUQING_CLICKHOUSE_EXTRA_CONFIG (XML put into ClickHouse's
+# config, e.g. <remote_servers>).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +33,8 @@ kafka_port=${YUQING_KAFKA_PORT:-19092}
 controller_port=${YUQING_KAFKA_CONTROLLER_PORT:-19093}
 ch_http_port=${YUQING_CLICKHOUSE_HTTP_PORT:-18123}
 ch_tcp_port=${YUQING_CLICKHOUSE_TCP_PORT:-19000}
+kafka_replication=${YUQING_KAFKA_REPLICATION:-1}
+kafka_min_isr=$(( kafka_replication > 1 ? 2 : 1 ))
 smtp_port=${YUQING_SMTP_PORT:-12525}
 ready_timeout=${YUQING_READY_TIMEOUT:-120}
 
@@ -79,8 +87,8 @@ start_kafka() {
   mkdir -p "$dir/data"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
+node.id=${YUQING_KAFKA_NODE_ID:-1}
+controller.quorum.voters=${YUQING_KAFKA_VOTERS:-1@127.0.0.1:$controller_port}
 listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
 controller.listener.names=CONTROLLER
@@ -88,10 +96,11 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$dir/data
 num.partitions=3
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$kafka_replication
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$kafka_replication
+transaction.state.log.min.isr=$kafka_min_isr
+min.insync.replicas=$kafka_min_isr
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 PROPS
@@ -109,7 +118,7 @@ PROPS
                    "-Dlog4j.configuration=file:$dir/log4j.properties" -cp "$kafka_libs/*")
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     java "${java_opts[@]}" kafka.tools.StorageTool format --ignore-formatted \
-      -t "$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)" -c "$dir/server.properties" >>"$logfile" 2>&1 \
+      -t "${YUQING_KAFKA_CLUSTER_ID:-$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid)}" -c "$dir/server.properties" >>"$logfile" 2>&1 \
       || die "formatting Kafka storage failed (see $logfile)"
   fi
   : >"$var/log/kafka-server.log"
@@ -151,6 +160,7 @@ start_clickhouse() {
   <mark_cache_size>268435456</mark_cache_size>
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
+  ${YUQING_CLICKHOUSE_EXTRA_CONFIG:-}
 </yandex>
 XML
   (umask 077 && cat >"$dir/users.xml" <<XML
