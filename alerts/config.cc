@@ -64,6 +64,7 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
   c.file = alerts_yaml;
   YamlSection root(load_yaml_file(alerts_yaml.string()), alerts_yaml.string());
   root.read("interval_minutes", c.interval_minutes, 1, 24 * 60);
+  root.read("immediate_interval_seconds", c.immediate_interval_seconds, 0, 3600);
   root.read("lookback_days", c.lookback_days, 1, 400);
   root.read("utc_offset_minutes", c.utc_offset_minutes, -14 * 60, 14 * 60);
   root.read("official_sites", c.official_sites);

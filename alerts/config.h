@@ -103,6 +103,9 @@ struct IssueUnits {
 struct AlertsConfig {
   std::filesystem::path file;
   int interval_minutes = 60;
+  // `alert run`: the immediate detectors (watch terms, fast stories) also evaluate the hour in
+  // progress this often; 0 = only complete hours.
+  int immediate_interval_seconds = 10;
   int lookback_days = 35;
   // Local time for quiet hours, digests and day boundaries: pipeline.yaml's time.utc_offset_minutes
   // (core/time.h) unless alerts.yaml sets its own.

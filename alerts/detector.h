@@ -61,6 +61,10 @@ class Detector {
   virtual void detect(const DetectorContext& ctx, std::vector<Finding>& out) const = 0;
   // Answers seen in the last hour that close alerts (an official clarification of a rumour).
   virtual void resolve(const DetectorContext&, std::vector<Closure>&) const {}
+  // Fires on single documents (a watch-list term, a story crossing sites), so `alert run` also
+  // evaluates it on the hour in progress (Engine::evaluate_immediate) instead of only on complete
+  // hours. The statistical detectors test hourly series against hour-of-week baselines: not immediate.
+  virtual bool immediate() const { return false; }
 };
 
 // Every detector, in the order they are evaluated (detectors/registry.cc).

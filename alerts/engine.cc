@@ -12,20 +12,35 @@ Engine::Engine(const AlertsConfig& config, std::vector<Alert> history) : config_
   for (const auto& a : alerts_) {
     if (a.key.empty()) continue;
     Episode& e = episodes_[a.key];
-    e.last_seen = std::max(e.last_seen, a.window_end);
+    e.last_seen = std::max(e.last_seen, hour_end_of(a.window_end));
     e.max_severity = std::max(e.max_severity, int(a.severity));
     e.last_size[a.detector] = std::max(e.last_size[a.detector], a.observed);
   }
 }
 
 void Engine::evaluate(const FactSet& facts, UnixSeconds now, std::vector<Alert>& raised, std::vector<Alert>& closed) {
+  run(facts, now, Scope::all, raised, closed);
+}
+
+std::vector<Alert> Engine::evaluate_immediate(const FactSet& facts, UnixSeconds at) const {
+  Engine scratch(*this);  // the full evaluation of the hour decides the episodes, not this one
+  std::vector<Alert> raised, closed;
+  scratch.run(facts, at / kHour * kHour + kHour, Scope::immediate, raised, closed);
+  for (auto& a : raised) {
+    a.fired_at = at;
+    a.window_end = at;
+  }
+  return raised;
+}
+
+void Engine::run(const FactSet& facts, UnixSeconds now, Scope scope, std::vector<Alert>& raised, std::vector<Alert>& closed) {
   const DetectorContext ctx{facts, config_, now};
   std::vector<Closure> closures;
   for (const Detector* d : all_detectors()) {
-    if (!d->enabled(config_)) continue;
+    if (!d->enabled(config_) || (scope == Scope::immediate && !d->immediate())) continue;
     std::vector<Finding> findings;
     d->detect(ctx, findings);
-    d->resolve(ctx, closures);
+    if (scope == Scope::all) d->resolve(ctx, closures);
     for (auto& f : findings) {
       const UnixSeconds gap = UnixSeconds(config_.routing.episode_gap_hours) * kHour;
       auto it = episodes_.find(f.key);

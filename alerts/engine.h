@@ -17,7 +17,14 @@
 // - Closing: Detector::resolve() answers (an official clarification) close the open alerts of their
 //   issue and place fired before them, by "yuqing" with the reason.
 // - The engine remembers what it raised (alerts()); seed it with stored alerts so that a restarted
-//   `alert run` continues their episodes instead of alerting again.
+//   `alert run` continues their episodes instead of alerting again. A stored alert's episode is
+//   last seen at the end of the hour it belongs to (its window_end rounded up to the hour).
+// - Immediate evaluation (evaluate_immediate): the detectors that fire on single documents (watch
+//   terms, fast stories; Detector::immediate) run on the hour in progress, over the documents
+//   published before `at`, exactly as the full evaluation of that hour will run them — same
+//   episodes, and ids that depend on the hour's end, not on `at` — so the full evaluation raises
+//   the same ids again from the same documents (storage and the outbox add nothing the second time).
+//   It changes nothing in the engine: the full evaluation decides the episodes.
 #pragma once
 
 #include <map>
@@ -35,6 +42,10 @@ class Engine {
   explicit Engine(const AlertsConfig& config, std::vector<Alert> history = {});
 
   void evaluate(const FactSet& facts, UnixSeconds now, std::vector<Alert>& raised, std::vector<Alert>& closed);
+  // `facts` must hold only documents published before `at` (load them up to `at`). Returns the
+  // alerts the immediate detectors raise in the hour ending after `at` so far, with fired_at and
+  // window_end `at`; closing (official clarifications) is left to the full evaluation.
+  std::vector<Alert> evaluate_immediate(const FactSet& facts, UnixSeconds at) const;
   const std::vector<Alert>& alerts() const { return alerts_; }
 
  private:
@@ -44,6 +55,9 @@ class Engine {
     std::map<std::string, double> last_size;  // detector -> measure at its last alert (or first sight)
   };
 
+  enum class Scope { all, immediate };
+  void run(const FactSet& facts, UnixSeconds now, Scope scope, std::vector<Alert>& raised, std::vector<Alert>& closed);
+
   const AlertsConfig& config_;
   std::vector<Alert> alerts_;
   std::map<std::string, Episode> episodes_;
@@ -51,5 +65,8 @@ class Engine {
 
 // Hours from `from` to `to` (both rounded down to the hour), as replay visits them.
 std::vector<UnixSeconds> replay_hours(UnixSeconds from, UnixSeconds to);
+// The end of the hour `t` belongs to: t itself on an hour boundary (a full evaluation's fired_at),
+// else the next full hour (an immediate alert's).
+inline UnixSeconds hour_end_of(UnixSeconds t) { return (t + kHour - 1) / kHour * kHour; }
 
 }  // namespace yuqing::alerts

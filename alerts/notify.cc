@@ -141,4 +141,15 @@ std::vector<mail::Email> mails_for_hour(const AlertsConfig& c, const std::vector
   return out;
 }
 
+std::vector<mail::Email> mails_for_immediate(const AlertsConfig& c, const std::vector<Alert>& raised, UnixSeconds at,
+                                             const std::string& from) {
+  const bool quiet_now = quiet(c.routing, local_hour(at, c.utc_offset_minutes));
+  std::vector<mail::Email> out;
+  for (const auto& a : raised) {
+    if (a.severity == Severity::critical || (a.severity == Severity::major && !quiet_now))
+      for (const auto& to : c.recipients_for(a.departments)) out.push_back(alert_email(c, a, to, from));
+  }
+  return out;
+}
+
 }  // namespace yuqing::alerts

@@ -5,6 +5,9 @@
 // - 较大 alerts go out the hour they fire outside quiet hours; fired in quiet hours they go out at
 //   quiet_end_hour;
 // - 一般 alerts go out in one digest per recipient at digest_hour, covering the 24 hours before.
+// - alerts raised by an immediate evaluation (alerts/engine.h, within the hour) follow the same
+//   rules at the moment they are raised: 重大 at once, 较大 at once outside quiet hours; the others
+//   are left to the hourly rules above (the hour's full evaluation raises them again).
 // Recipients: the addresses of the alert's departments (routing.recipients) plus the openness office.
 //
 // Every mail has a stable Message-ID — (alert id, recipient) or (digest day, recipient) — so the
@@ -24,6 +27,10 @@ namespace yuqing::alerts {
 // The mails due at the end of hour `now`, given every alert known so far (fired at or before now).
 std::vector<mail::Email> mails_for_hour(const AlertsConfig& config, const std::vector<Alert>& alerts, UnixSeconds now,
                                         const std::string& from);
+
+// The mails due at once for alerts an immediate evaluation raised at `at` (their fired_at).
+std::vector<mail::Email> mails_for_immediate(const AlertsConfig& config, const std::vector<Alert>& raised, UnixSeconds at,
+                                             const std::string& from);
 
 // One alert to one recipient.
 mail::Email alert_email(const AlertsConfig& config, const Alert& a, const std::string& recipient, const std::string& from);

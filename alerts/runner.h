@@ -5,6 +5,14 @@
 //
 // Nothing here retries; a retry_later Status (ClickHouse unreachable) is for the caller's loop.
 // Re-running the same hours is safe: alert ids, closing and Message-IDs are all deterministic.
+//
+// run_immediate() is the same over the hour in progress for the immediate detectors (watch terms,
+// fast stories; Engine::evaluate_immediate): what they raise is stored with fired_at = `at`, its
+// 重大 (and, outside quiet hours, 较大) mails go into the outbox at once, and the full evaluation of
+// the hour (run_hours) raises the same ids again — storing nothing twice, mailing nothing twice,
+// only bringing the stored findings up to the complete hour (refresh_provisional).
+// Both read as history the stored alerts of the hours before the evaluated one (fired_at up to the
+// previous hour's end), so both continue the same episodes.
 #pragma once
 
 #include <vector>
@@ -26,5 +34,6 @@ struct RunStats {
 
 Status run_hours(const Config& config, const AlertsConfig& alerts, const std::vector<UnixSeconds>& hours, bool send_mail,
                  RunStats& stats);
+Status run_immediate(const Config& config, const AlertsConfig& alerts, UnixSeconds at, bool send_mail, RunStats& stats);
 
 }  // namespace yuqing::alerts

@@ -11,6 +11,7 @@
 #include "storage/alerts/store.h"
 #include "cli/command.h"
 #include "core/shutdown.h"
+#include "mail/outbox.h"
 
 namespace yuqing::cli {
 
@@ -65,7 +66,7 @@ void add_alert_command(CLI::App& app, Context& ctx) {
       "Rising concerns, detected and explained, routed to the responsible departments and e-mailed\n"
       "(detectors and routing in configs/alerts.yaml; docs/ALERTS.md explains every rule).\n\n"
       "  yuqing alert backtest --scenario configs/scenarios/default.yaml   score the detectors on a scenario\n"
-      "  yuqing alert run                       evaluate the stored data every interval_minutes\n"
+      "  yuqing alert run                       evaluate the stored data every interval_minutes (watch terms at once)\n"
       "  yuqing alert run --from 2026-10-05 --to 2026-11-16   replay a period hour by hour\n"
       "  yuqing alert list --status open        the alert history; show / ack / close one");
   cmd->require_subcommand(1);
@@ -117,7 +118,9 @@ void add_alert_command(CLI::App& app, Context& ctx) {
   {
     auto* run = cmd->add_subcommand(
         "run",
-        "Evaluate the detectors over the stored documents every interval_minutes until stopped; raised\n"
+        "Evaluate the detectors over the stored documents every interval_minutes until stopped, and the\n"
+        "hour in progress every immediate_interval_seconds for the immediate ones (watch terms, fast\n"
+        "stories), so that their alerts and 重大 mails leave seconds after the document is stored; raised\n"
         "alerts go to the alerts table and their mails to the outbox (`yuqing mail flush` delivers).\n"
         "With --from/--to, replay that period hour by hour as if each hour were now (only documents\n"
         "published before it are visible) and exit. Alert ids are deterministic: replaying the same\n"
@@ -129,7 +132,7 @@ void add_alert_command(CLI::App& app, Context& ctx) {
     run->add_option("--from", *from, "replay start: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time) or ISO 8601");
     run->add_option("--to", *to, "replay end (exclusive), same forms");
     run->add_flag("--no-mail", *no_mail, "store alerts, put nothing in the outbox");
-    run->add_flag("--once", *once, "evaluate the last complete hour once and exit");
+    run->add_flag("--once", *once, "evaluate the last complete hour and the hour in progress (immediate detectors) once and exit");
     run->callback([&ctx, alerts_file, from, to, no_mail, once] {
       const Config& c = ctx.start("alert");
       const AlertsConfig ac = load_alerts(c, *alerts_file);
@@ -148,10 +151,18 @@ void add_alert_command(CLI::App& app, Context& ctx) {
         ctx.exit_code = report(s, "alert run");
         return;
       }
+      // Complete hours every interval_minutes — with immediate evaluation on, each as soon as it has
+      // ended and kSettleMs passed (documents of its last seconds are still on their way through
+      // crawl, process and sink); the hour in progress every immediate_interval_seconds for the
+      // immediate detectors, once the hours before it are evaluated (they continue their episodes).
+      constexpr int64_t kSettleMs = 30000;
+      const bool immediate = ac.immediate_interval_seconds > 0;
       UnixSeconds last = 0;
+      int64_t next_full_ms = 0, next_immediate_ms = 0;
       while (!shutdown_requested()) {
-        const UnixSeconds hour = now_seconds() / kHour * kHour;
-        if (hour > last) {
+        const int64_t now_ms = mail::now_millis();
+        const UnixSeconds hour = now_ms / 1000 / kHour * kHour;
+        if (hour > last && now_ms >= next_full_ms && (!immediate || *once || now_ms >= hour * 1000 + kSettleMs)) {
           std::vector<UnixSeconds> hours;
           for (UnixSeconds h = last ? last + kHour : hour; h <= hour; h += kHour) hours.push_back(h);
           RunStats stats;
@@ -162,9 +173,21 @@ void add_alert_command(CLI::App& app, Context& ctx) {
           }
           if (s) last = hour;
           else spdlog::warn("alert: {} — trying again next interval", s.to_string());
+          next_full_ms = s && immediate ? 0 : now_ms + (immediate ? kSettleMs : int64_t(ac.interval_minutes) * 60000);
+        }
+        const bool current = last == hour;
+        if (current && immediate && now_ms >= next_immediate_ms) {
+          RunStats stats;
+          Status s = run_immediate(c, ac, now_ms / 1000, !*no_mail, stats);
+          if (!s && s.kind() != Status::Kind::retry_later) {
+            ctx.exit_code = report(s, "alert run");
+            return;
+          }
+          if (!s) spdlog::warn("alert: {} — trying again next interval", s.to_string());
+          next_immediate_ms = now_ms + int64_t(ac.immediate_interval_seconds) * 1000;
         }
         if (*once) return;
-        for (int i = 0; i < ac.interval_minutes * 60 * 5 && !shutdown_requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
     });
   }

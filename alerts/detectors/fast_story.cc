@@ -16,6 +16,7 @@ namespace {
 class FastStory final : public Detector {
  public:
   const char* name() const override { return "fast_story"; }
+  bool immediate() const override { return true; }
   bool enabled(const AlertsConfig& c) const override { return c.fast_story.enabled; }
 
   void detect(const DetectorContext& ctx, std::vector<Finding>& out) const override {

@@ -34,6 +34,7 @@ std::vector<std::string> terms_in(const std::string& text, const WatchTermsOptio
 class WatchTerms final : public Detector {
  public:
   const char* name() const override { return "watch_term"; }
+  bool immediate() const override { return true; }
   bool enabled(const AlertsConfig& c) const override { return c.watch_terms.enabled && !c.watch_terms.terms.empty(); }
 
   void detect(const DetectorContext& ctx, std::vector<Finding>& out) const override {

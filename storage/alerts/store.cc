@@ -1,5 +1,7 @@
 #include "storage/alerts/store.h"
 
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/clickhouse/json_rows.h"
@@ -128,6 +130,38 @@ Status save_new(clickhouse::Client& client, const Alert& a, bool& inserted) {
   first.version = std::max<uint64_t>(first.version, 1);
   if (Status s = insert(client, first); !s) return s;
   inserted = true;
+  return Status::ok();
+}
+
+bool same_findings(const Alert& a, const Alert& b) {
+  auto findings = [](const Alert& x) {
+    return std::tie(x.severity, x.title, x.summary, x.window_start, x.observed, x.expected, x.p_value,
+                    x.terms, x.top_sources, x.first_publisher, x.document_ids, x.departments);
+  };
+  return findings(a) == findings(b);
+}
+
+Status refresh_provisional(clickhouse::Client& client, const Alert& a, UnixSeconds hour_end, bool& updated) {
+  updated = false;
+  std::vector<Alert> existing;
+  if (Status s = select(client, "id = " + clickhouse::quote(a.id), " LIMIT 1", existing); !s) return s;
+  if (existing.empty()) return Status::invalid("no alert with id " + a.id);
+  const Alert& old = existing.front();
+  if (old.fired_at <= hour_end - 3600 || old.fired_at >= hour_end) return Status::ok();
+  // An immediate tick's window ends at its moment: written only with other findings; the full
+  // evaluation's (the hour's end) once.
+  if (same_findings(old, a) && (a.window_end != hour_end || old.window_end == hour_end)) return Status::ok();
+  Alert next = a;
+  next.fired_at = old.fired_at;
+  next.status = old.status;
+  next.acknowledged_by = old.acknowledged_by;
+  next.acknowledged_at = old.acknowledged_at;
+  next.closed_by = old.closed_by;
+  next.closed_at = old.closed_at;
+  next.close_reason = old.close_reason;
+  next.version = old.version + 1;
+  if (Status s = insert(client, next); !s) return s;
+  updated = true;
   return Status::ok();
 }
 

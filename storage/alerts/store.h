@@ -35,6 +35,18 @@ struct AlertFilter {
 
 // Inserts `a` unless its id is stored already; `inserted` tells which happened.
 Status save_new(clickhouse::Client& client, const Alert& a, bool& inserted);
+// An alert raised by an immediate evaluation (fired_at inside an hour, alerts/engine.h) is
+// provisional until the full evaluation of its hour: when that evaluation, or a later immediate
+// one in the same hour, raises the same id again, what it found (severity, title, summary, measure,
+// window, evidence, documents) replaces the stored findings as version + 1, keeping fired_at and
+// the state (acknowledged, closed). Only an alert stored with fired_at strictly inside
+// (hour_end - 1 h, hour_end) is touched, and only when a finding changed (same_findings) or the
+// full evaluation brings window_end to the hour's end; `updated` tells whether a version was
+// written. An alert fired on an hour boundary is final: raising it again changes nothing.
+Status refresh_provisional(clickhouse::Client& client, const Alert& a, UnixSeconds hour_end, bool& updated);
+// What refresh_provisional compares: severity, title, summary, window start, measure, evidence,
+// documents, units (not window_end: an immediate alert's is the moment of its tick).
+bool same_findings(const Alert& a, const Alert& b);
 // Newest first (fired_at, then id).
 Status list_alerts(clickhouse::Client& client, const AlertFilter& filter, std::vector<Alert>& out);
 // Invalid (naming the id) when there is no such alert.

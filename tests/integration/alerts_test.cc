@@ -1,7 +1,8 @@
 // Alerts over stored data, end to end with the real binary, ClickHouse and a private mail sink:
 // `alert run --from --to` over the default scenario stored by `sandbox --store` raises exactly the
 // alerts of `alert backtest`, a second replay adds none, and the mails that reach the Maildir read
-// right — including one about a document with a hostile title.
+// right — including one about a document with a hostile title. The continuous runner alerts a
+// watch-list document within its hour, and the hour's full evaluation adds nothing to it.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/document.h"
+#include "core/time.h"
 #include "storage/clickhouse/client.h"
 #include "storage/sink.h"
 #include "tests/integration/maildir.h"
@@ -304,6 +306,81 @@ TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExa
   std::printf("alert runner SIGKILL: %zu mails expected (alert x recipient), %zu queued at the kill, %zu distinct in the "
               "Maildir, %d missing, %d doubled, %d foreign\n",
               expected.size(), at_kill, copies.size(), missing, doubled, foreign);
+}
+
+// The continuous `alert run` evaluates the hour in progress for the immediate detectors: a
+// watch-list document stored mid-hour has its alert and its 重大 mails in the outbox before the
+// hour ends, and the full evaluation of that hour afterwards adds no alert and no mail.
+TEST_F(AlertsOverStoredData, ContinuousRunAlertsAWatchTermMidHourAndTheFullHourAddsNothing) {
+  run(yuqing_ + " migrate --no-kafka 2>/dev/null");
+  // Leave two minutes before the hour's end, so that "before the hour ends" means something.
+  if (const UnixSeconds into = now_seconds() % 3600; into > 3480) std::this_thread::sleep_for(std::chrono::seconds(3602 - into));
+  const fs::path alerts_file = home_ / "alerts.yaml";
+  run("sed 's/^immediate_interval_seconds: [0-9]*/immediate_interval_seconds: 1/' " + fs::absolute("configs/alerts.yaml").string() +
+      " > " + alerts_file.string());
+  ASSERT_NE(run("grep -c '^immediate_interval_seconds: 1 ' " + alerts_file.string()), "0\n");
+  const std::string alerts = " --alerts " + alerts_file.string();
+
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(YUQING_BINARY, YUQING_BINARY, "-c", file_.c_str(), "alert", "--alerts", alerts_file.c_str(), "run", nullptr);
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the runner evaluated the last full hour and watches this one
+
+  Document d;
+  d.id = make_document_id("http://127.0.0.1:18084/midhour", "");
+  d.kind = DocKind::post;
+  d.url = "http://127.0.0.1:18084/midhour";
+  d.site = "forum";
+  d.title = "泥沟镇一处民房塌陷";
+  d.text = "泥沟镇一处民房塌陷，暂无人员受伤。";
+  d.author = "路人丙";
+  d.published_at = now_seconds();
+  d.fetched_at = *d.published_at;
+  Tags t;
+  t.places = {"泥沟镇"};
+  t.sentiment_label = "negative";
+  const UnixSeconds hour_end = *d.published_at / 3600 * 3600 + 3600;
+  clickhouse::Client client(config_.clickhouse);
+  ASSERT_TRUE(client.execute("INSERT INTO documents FORMAT JSONEachRow", clickhouse::to_row({d, t, *d.published_at})).status);
+
+  const fs::path pending = home_ / "outbox" / "pending";
+  auto pending_count = [&] {
+    return fs::exists(pending) ? size_t(std::distance(fs::directory_iterator(pending), fs::directory_iterator{})) : size_t(0);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (pending_count() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const UnixSeconds mailed = now_seconds();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  // Two mails (泥沟镇 and the openness office), before the hour's end, about one alert fired inside the hour.
+  ASSERT_EQ(pending_count(), 2u) << "no 重大 mail in the outbox within 60 s of the document";
+  EXPECT_LT(mailed, hour_end);
+  const auto listed = run(yuqing_ + " alert" + alerts + " list --json 2>/dev/null");
+  const auto alert = nlohmann::json::parse(listed.substr(0, listed.find('\n')));
+  const auto fired = parse_iso8601(alert.at("fired_at").get<std::string>());
+  ASSERT_TRUE(fired);
+  EXPECT_GE(*fired, *d.published_at);
+  EXPECT_LT(*fired, hour_end) << "fired by the hour's full evaluation, not within the hour";
+  EXPECT_EQ(alert.at("severity"), "critical");
+  const auto stored = stored_ids();
+  ASSERT_EQ(stored.size(), 1u);
+
+  // The full evaluation of the hour (as the runner does when it ends, here at once): the same id,
+  // nothing new stored, nothing new in the outbox, the alert still fired when it was.
+  run(yuqing_ + " alert" + alerts + " run --from " + format_iso8601(hour_end - 3600, 0) + " --to " + format_iso8601(hour_end, 0) + " 2>/dev/null");
+  EXPECT_EQ(stored_ids(), stored);
+  EXPECT_EQ(pending_count(), 2u);
+  const auto again = run(yuqing_ + " alert" + alerts + " list --json 2>/dev/null");
+  EXPECT_EQ(nlohmann::json::parse(again.substr(0, again.find('\n'))).at("fired_at"), alert.at("fired_at"));
 }
 
 }  // namespace
