@@ -50,6 +50,20 @@ double SeasonalProfile::mass(UnixSeconds from, UnixSeconds to) const {
   return m;
 }
 
+std::optional<SeasonalWindow> seasonal_window(const FactSet& facts, UnixSeconds now, int window_hours, int baseline_days,
+                                              int cold_start_days, int utc_offset_minutes) {
+  if (facts.facts().empty() || now - facts.first_time() < cold_start_days * kDay) return std::nullopt;
+  SeasonalWindow w;
+  w.now = now;
+  w.window_start = now - window_hours * kHour;
+  w.baseline_start = std::max(w.window_start - baseline_days * kDay, facts.first_time() / kHour * kHour);
+  const SeasonalProfile profile(facts, w.baseline_start, w.window_start, utc_offset_minutes);
+  w.baseline_mass = std::max(profile.mass(w.baseline_start, w.window_start), 1.0);
+  w.window_mass = profile.mass(w.window_start, now);
+  w.day_mass = profile.mass(now - kDay, now);
+  return w;
+}
+
 size_t count_between(const FactSet& facts, const std::vector<size_t>& sorted, UnixSeconds from, UnixSeconds to) {
   auto time_of = [&](size_t i) { return facts.facts()[i].time; };
   auto lo = std::partition_point(sorted.begin(), sorted.end(), [&](size_t i) { return time_of(i) < from; });

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 
 #include "alerts/facts.h"
 
@@ -27,6 +28,21 @@ class SeasonalProfile {
   std::array<double, 24> hour_{};
   int offset_minutes_;
 };
+
+// What a seasonal count test needs at `now`: the tested window (the last `window_hours`), the
+// baseline before it (`baseline_days`, not before the first fact) and their masses under the
+// district's hour-of-week profile of that baseline.
+struct SeasonalWindow {
+  UnixSeconds baseline_start = 0, window_start = 0, now = 0;
+  double baseline_mass = 1, window_mass = 0, day_mass = 0;  // day_mass: the last 24 hours'
+  // Expected count in the window, and over the last day, for a key with `history` in the baseline
+  // plus `prior` pseudo-counts.
+  double expected(double history, double prior) const { return (history + prior) / baseline_mass * window_mass; }
+  double expected_per_day(double history, double prior) const { return (history + prior) / baseline_mass * day_mass; }
+};
+// nullopt while the facts cover less than `cold_start_days` (no baseline worth testing against).
+std::optional<SeasonalWindow> seasonal_window(const FactSet& facts, UnixSeconds now, int window_hours, int baseline_days,
+                                              int cold_start_days, int utc_offset_minutes);
 
 // Count of indices (sorted by time in `facts`) with time in [from, to).
 size_t count_between(const FactSet& facts, const std::vector<size_t>& sorted, UnixSeconds from, UnixSeconds to);

@@ -39,12 +39,10 @@ class Rumour final : public Detector {
   void detect(const DetectorContext& ctx, std::vector<Finding>& out) const override {
     const auto& o = ctx.config.rumour;
     const FactSet& facts = ctx.facts;
-    if (facts.facts().empty() || ctx.now - facts.first_time() < o.cold_start_days * kDay) return;
-    const UnixSeconds window_start = ctx.now - o.window_hours * kHour;
-    const UnixSeconds baseline_start = std::max(window_start - o.baseline_days * kDay, facts.first_time() / kHour * kHour);
-    const SeasonalProfile profile(facts, baseline_start, window_start, ctx.config.utc_offset_minutes);
-    const double baseline_mass = std::max(profile.mass(baseline_start, window_start), 1.0);
-    const double window_mass = profile.mass(window_start, ctx.now);
+    const auto seasonal =
+        seasonal_window(facts, ctx.now, o.window_hours, o.baseline_days, o.cold_start_days, ctx.config.utc_offset_minutes);
+    if (!seasonal) return;
+    const UnixSeconds window_start = seasonal->window_start, baseline_start = seasonal->baseline_start;
 
     std::vector<Finding> place_level, issue_level;
     for (const auto& [key, indices] : facts.by_key()) {
@@ -70,7 +68,7 @@ class Rumour final : public Detector {
       if (int(authors.size()) < o.min_threads) continue;  // one person repeating a claim is not spread
       const double observed = double(threads.size());
       const double history = double(count_between(facts, arrivals, baseline_start, window_start));
-      const double expected = (history + o.prior_threads) / baseline_mass * window_mass;
+      const double expected = seasonal->expected(history, o.prior_threads);
       if (observed < o.min_ratio * expected) continue;
       const double p = negative_binomial_upper_tail(observed, expected, o.dispersion);
       spdlog::debug("rumour {}|{} at {}: threads {} expected {:.3f} p {:.2e}", key.issue, key.place, ctx.now, threads.size(),
@@ -107,7 +105,7 @@ class Rumour final : public Detector {
                   " 个站点传播未经证实的说法；按近" + std::to_string(o.baseline_days) + "天同时段基线预期 " + format_number(expected, 2) +
                   " 个（负二项检验 p=" + format_p(p) + "）。请核实情况，必要时发布权威信息澄清。";
       add_evidence(facts, docs, a);
-      const double per_day = (history + o.prior_threads) / baseline_mass * profile.mass(ctx.now - kDay, ctx.now);
+      const double per_day = seasonal->expected_per_day(history, o.prior_threads);
       a.series = daily_series(facts, between(facts, arrivals, ctx.now - 14 * kDay, ctx.now), ctx.now - 14 * kDay, ctx.now,
                               per_day, ctx.config.utc_offset_minutes);
       (key.place.empty() ? issue_level : place_level).push_back(std::move(f));
