@@ -89,6 +89,22 @@ bool FactSet::is_voice(size_t i) const {
   return f.kind != DocKind::reply && !(f.official && f.kind == DocKind::article);
 }
 
+bool FactSet::names_any(size_t i, const std::vector<std::string>& terms, const std::vector<std::string>& exclude) const {
+  // Keyed by the lists' addresses: they live in the AlertsConfig, which outlives the evaluation.
+  auto& memo = names_any_memo_[{&terms, &exclude}];
+  if (memo.empty()) memo.assign(facts_.size(), 0);
+  if (memo[i] == 0) {
+    const Fact& f = facts_[i];
+    auto named = [&](const std::vector<std::string>& list) {
+      return std::any_of(list.begin(), list.end(), [&](const std::string& t) {
+        return f.title.find(t) != std::string::npos || f.text.find(t) != std::string::npos;
+      });
+    };
+    memo[i] = named(terms) && !named(exclude) ? 2 : 1;
+  }
+  return memo[i] == 2;
+}
+
 const Fact* FactSet::find(const std::string& id) const {
   auto it = index_.find(id);
   return it == index_.end() ? nullptr : &facts_[it->second];

@@ -92,6 +92,10 @@ class FactSet {
   const std::vector<size_t>& all_arrivals() const { return all_arrivals_; }
   // Facts of a story, by time.
   const std::unordered_map<std::string, std::vector<size_t>>& by_story() const { return by_story_; }
+  // Does fact i's title or text name one of `terms` and none of `exclude`? The answers are kept
+  // for the life of the set, per pair of lists: a detector asks about the same facts every
+  // evaluated hour (the rumour detector, over four weeks of them).
+  bool names_any(size_t i, const std::vector<std::string>& terms, const std::vector<std::string>& exclude) const;
 
  private:
   std::vector<Fact> facts_;
@@ -103,6 +107,8 @@ class FactSet {
   std::map<Key, std::vector<int>> ordinals_;
   std::vector<size_t> all_arrivals_;
   std::unordered_map<std::string, std::vector<size_t>> by_story_;
+  // names_any's answers per list pair: 0 not asked yet, 1 no, 2 yes.
+  mutable std::map<std::pair<const void*, const void*>, std::vector<uint8_t>> names_any_memo_;
 };
 
 }  // namespace yuqing::alerts

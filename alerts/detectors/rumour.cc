@@ -27,10 +27,6 @@ namespace yuqing::alerts {
 
 namespace {
 
-bool contains_any(const std::string& text, const std::vector<std::string>& terms) {
-  return std::any_of(terms.begin(), terms.end(), [&](const std::string& t) { return text.find(t) != std::string::npos; });
-}
-
 class Rumour final : public Detector {
  public:
   const char* name() const override { return "rumour"; }
@@ -51,10 +47,7 @@ class Rumour final : public Detector {
       std::vector<size_t> arrivals;
       std::set<size_t> roots;
       for (size_t i : between(facts, indices, baseline_start, ctx.now)) {
-        const Fact& f = facts.facts()[i];
-        if (!facts.is_voice(i) || roots.count(facts.root_of(i))) continue;
-        const std::string text = f.title + "\n" + f.text;
-        if (!contains_any(text, o.cues) || contains_any(text, o.exclude)) continue;
+        if (!facts.is_voice(i) || roots.count(facts.root_of(i)) || !facts.names_any(i, o.cues, o.exclude)) continue;
         roots.insert(facts.root_of(i));
         arrivals.push_back(i);
       }
