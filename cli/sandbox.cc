@@ -73,7 +73,11 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--speed", *speed,
                   "release the timeline gradually: one simulated week every N wall seconds (default 0: all at once)")
       ->check(CLI::NonNegativeNumber);
-  cmd->callback([&ctx, truth, documents, no_serve, store, port, seed, scenario, speed] {
+  auto from_now = std::make_shared<bool>(false);
+  cmd->add_flag("--from-now", *from_now,
+                "with --speed: the simulated clock starts at the wall clock's now, not at the timeline's start\n"
+                "(a timeline that includes today; --speed 604800 then shows each document at its publish time)");
+  cmd->callback([&ctx, truth, documents, no_serve, store, port, seed, scenario, speed, from_now] {
     Config c = ctx.start("sandbox");
     if (*port) c.sandbox.port = *port;
     if (*seed >= 0) c.sandbox.seed = *seed;
@@ -105,7 +109,7 @@ void add_sandbox_command(CLI::App& app, Context& ctx) {
       return;
     }
     if (*no_serve) return;
-    sandbox::SandboxServer server(web, {*speed});
+    sandbox::SandboxServer server(web, {*speed, *from_now});
     if (Status s = server.start(c.sandbox.host, c.sandbox.port); !s) {
       ctx.exit_code = report(s, "sandbox");
       return;

@@ -146,6 +146,9 @@ Scenario load_scenario(const std::filesystem::path& file) {
     e.read("reposts", ev.reposts, 0, 1);
     e.read("answered", ev.answered, 0, 1);
     e.read("official_reply_day", ev.official_reply_day, 0, days - 1);
+    e.read("terms", ev.terms);
+    for (const auto& t : ev.terms)
+      if (t.empty()) e.fail("terms", "a term must not be empty");
     if (ev.kind == "rumour" && ev.official_reply_day < 0) e.fail("official_reply_day", "a rumour needs the day of its official reply");
     e.finish();
     sc.events.push_back(std::move(ev));

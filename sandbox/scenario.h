@@ -48,6 +48,7 @@ struct ScenarioEvent {
   double reposts = 0;              // share of event articles reposted as forum threads the next day
   double answered = -1;            // message-board answer share for event messages; < 0: the site's default
   int official_reply_day = -1;     // rumour: day of the district portal's clarification (辟谣)
+  std::vector<std::string> terms;  // incident words (塌陷, 火灾 …) the event's top-level titles name, in turn
 };
 
 struct Scenario {

@@ -69,7 +69,7 @@ UnixSeconds SandboxServer::simulated_now() const {
   const Scenario& sc = web_.scenario();
   if (options_.week_seconds <= 0) return sc.end();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return std::min(sc.end(), sc.start + UnixSeconds(wall / options_.week_seconds * 7 * 86400));
+  return std::min(sc.end(), UnixSeconds(clock_start_ + wall / options_.week_seconds * 7 * 86400));
 }
 
 SiteStats SandboxServer::stats(int site) const {
@@ -171,6 +171,8 @@ void SandboxServer::install(int k) {
 Status SandboxServer::start(const std::string& host, int base_port) {
   origins_.clear();
   started_ = std::chrono::steady_clock::now();
+  clock_start_ = options_.from_now ? std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()
+                                   : double(web_.scenario().start);
   for (size_t k = 0; k < sites_.size(); ++k) {
     Site& site = *sites_[k];
     int port = base_port ? base_port + int(k) : site.server->bind_to_any_port(host.c_str());

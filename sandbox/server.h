@@ -32,6 +32,9 @@ struct ServeOptions {
   // 0: serve the whole timeline at once. Otherwise the simulated clock starts at the timeline's
   // start when start() is called and advances one simulated week per `week_seconds` wall seconds.
   double week_seconds = 0;
+  // With week_seconds: start the simulated clock at the wall clock's now (start() records it)
+  // instead of the timeline's start; at 604800 (real time) a document appears at its publish time.
+  bool from_now = false;
 };
 
 struct SiteStats {
@@ -82,6 +85,7 @@ class SandboxServer {
   std::vector<std::unique_ptr<Site>> sites_;
   Origins origins_;
   std::chrono::steady_clock::time_point started_;
+  double clock_start_ = 0;  // simulated time at started_ (unix seconds)
 };
 
 }  // namespace yuqing::sandbox

@@ -171,6 +171,11 @@ class Generator {
           }
           if (site == int(SiteId::forum)) d.subtype = std::to_string(complaint ? kForumExposure : kForumGeneral);
           write(d);
+          if (!ev.terms.empty()) {  // an incident: the title names it (no random draw: other items stay as they were)
+            const std::string& term = ev.terms[term_turn_++ % ev.terms.size()];
+            d.title = d.place + "发生" + term + "：" + d.title;
+            d.paragraphs.insert(d.paragraphs.begin(), "据网友反映，" + d.place + "发生" + term + "，相关部门已赶赴现场。");
+          }
           const int index = add(std::move(d));
           if (ev.reposts > 0 && (site == int(SiteId::news) || site == int(SiteId::api)) && rng_.chance(ev.reposts))
             event_reposts_.push_back(index);
@@ -487,6 +492,7 @@ class Generator {
   Writer writer_;
   std::vector<double> issue_w_, place_w_, intent_w_;
   std::vector<int> wants_repost_, event_reposts_, rumour_comments_;
+  size_t term_turn_ = 0;
   std::map<int, double> answered_override_;
 };
 

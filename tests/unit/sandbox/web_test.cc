@@ -152,6 +152,44 @@ TEST(SandboxWeb, SameSeedGivesTheSameBytes) {
   EXPECT_NE(SandboxWeb::generate(sc, kSeed + 1).truth_jsonl(kOrigins), a.truth_jsonl(kOrigins));
 }
 
+// An event with `terms` (tests/bench/latency-alerts.yaml): each of its top-level items names one of
+// them, in turn, in its title and first paragraph; the other items name none; and without the terms
+// the same seed draws the same web (the terms take no random draw).
+TEST(SandboxWeb, IncidentTermsAreInEveryTopLevelItemOfTheirEventAndDrawNothing) {
+  Scenario sc = load_scenario("tests/bench/latency-alerts.yaml");
+  ASSERT_EQ(sc.events.size(), 1u);
+  ASSERT_EQ(sc.events[0].terms, (std::vector<std::string>{"塌陷", "爆炸"}));
+  sc.sites = {};  // the event alone keeps the case small
+  for (auto& e : sc.events) e.per_day = {20, 20};
+  const auto web = SandboxWeb::generate(sc, kSeed);
+  std::map<std::string, int> named;
+  for (const auto& d : web.documents()) {
+    if (d.parent >= 0) continue;
+    const bool incident = d.event_id == "incidents";
+    for (const char* term : {"塌陷", "爆炸"}) {
+      const bool in_title = d.title.find(term) != std::string::npos;
+      if (!incident) {
+        EXPECT_FALSE(in_title) << d.title;
+      }
+      if (in_title) {
+        ++named[term];
+        ASSERT_FALSE(d.paragraphs.empty());
+        EXPECT_NE(d.paragraphs[0].find(term), std::string::npos) << d.paragraphs[0];
+      }
+    }
+    if (incident) {
+      EXPECT_TRUE(d.title.find("塌陷") != std::string::npos || d.title.find("爆炸") != std::string::npos) << d.title;
+    }
+  }
+  EXPECT_GT(named["塌陷"], 10);
+  EXPECT_GT(named["爆炸"], 10);
+  Scenario plain = sc;
+  plain.events[0].terms.clear();
+  const auto without = SandboxWeb::generate(plain, kSeed);
+  ASSERT_EQ(without.documents().size(), web.documents().size());
+  for (size_t i = 0; i < web.documents().size(); ++i) EXPECT_EQ(without.documents()[i].published_at, web.documents()[i].published_at);
+}
+
 TEST(SandboxWeb, DefaultScenarioServesFiveSitesAndTwoThousandDocuments) {
   const auto started = std::chrono::steady_clock::now();
   const auto web = SandboxWeb::generate(load_scenario("configs/scenarios/default.yaml"), kSeed);
