@@ -2,7 +2,9 @@
 // `alert run --from --to` over the default scenario stored by `sandbox --store` raises exactly the
 // alerts of `alert backtest`, a second replay adds none, and the mails that reach the Maildir read
 // right — including one about a document with a hostile title. The continuous runner alerts a
-// watch-list document within its hour, and the hour's full evaluation adds nothing to it.
+// watch-list document within its hour, and the hour's full evaluation adds nothing to it. The
+// runner SIGKILLed mid-replay, and the continuous runner SIGKILLed while it mails, each restarted:
+// every mail reaches each recipient exactly once (issue 15).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -207,89 +209,58 @@ TEST_F(AlertsOverStoredData, ContinuousRunAlertsThePresentAndStopsOnSigterm) {
   EXPECT_EQ(stored_ids(), stored) << "the continuous run evaluated the same hour again and added nothing";
 }
 
-// Issue 15: `alert run` SIGKILLed in the middle of a six-week replay and started again, while the
-// real `yuqing mail flush` delivers to a private sink. Every mail an uninterrupted replay of the same
-// weeks puts in an outbox of its own (one per alert and recipient) reaches the sink exactly once,
-// counted by (Message-ID, recipient); none arrives that the reference does not have. The runner
-// stores an alert before it queues its mails, and a restart queues them again (enqueue is
-// idempotent), so a kill between the two loses nothing.
-TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExactlyOnce) {
-  run(yuqing_ + " sandbox --store 2>/dev/null");
-  run(services_ + " start smtp >/dev/null");
-  const std::string alerts_file = fs::absolute("configs/alerts.yaml").string();
-  auto start = [&](const fs::path& config, std::vector<std::string> args, const fs::path& log) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      args.insert(args.begin(), {YUQING_BINARY, "-c", config.string()});
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(YUQING_BINARY, argv.data());
-      ::_exit(127);
-    }
-    return pid;
-  };
-  auto files_in = [](const fs::path& dir) {
-    std::error_code ec;
-    size_t n = 0;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) n += it->path().extension() == ".json";
-    return n;
-  };
-  const fs::path outbox = home_ / "outbox";
-  auto queued = [&] { return files_in(outbox / "pending") + files_in(outbox / "delivered"); };
-  const std::vector<std::string> replay = {"alert", "--alerts", alerts_file, "run", "--from", "2026-10-05", "--to", "2026-11-16"};
-
-  const pid_t mailer = start(file_, {"mail", "flush"}, home_ / "mailer.log");
-  pid_t runner = start(file_, replay, home_ / "runner.log");
-  int status = 0;
-  bool exited = false;
-  for (int i = 0; i < 60000 && !exited && queued() < 10; ++i) {
-    exited = ::waitpid(runner, &status, WNOHANG) == runner;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+// `yuqing -c CONFIG ARGS...` as a child process, stdout and stderr appended to `log`.
+pid_t start_yuqing(const fs::path& config, std::vector<std::string> args, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    args.insert(args.begin(), {YUQING_BINARY, "-c", config.string()});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(YUQING_BINARY, argv.data());
+    ::_exit(127);
   }
-  ASSERT_FALSE(exited) << "the replay ended before it was killed; kill it earlier";
-  ::kill(runner, SIGKILL);
-  ::waitpid(runner, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-  const size_t at_kill = queued();
-  runner = start(file_, replay, home_ / "runner.log");
-  ::waitpid(runner, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the restarted replay failed";
+  return pid;
+}
 
-  // The reference: the same weeks replayed without a fault into an outbox nobody delivers.
-  const fs::path reference_outbox = home_ / "reference-outbox", reference_config = home_ / "reference.yaml";
-  {
-    std::ifstream in(file_);
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const size_t at = yaml.find("outbox_dir: ");
-    ASSERT_NE(at, std::string::npos);
-    yaml.replace(at, yaml.find('\n', at) - at, "outbox_dir: " + reference_outbox.string());
-    std::ofstream(reference_config) << yaml;
-  }
-  runner = start(reference_config, replay, home_ / "reference.log");
-  ::waitpid(runner, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the reference replay failed";
-  std::set<std::pair<std::string, std::string>> expected;
-  for (const auto& entry : fs::directory_iterator(reference_outbox / "pending")) {
-    std::ifstream in(entry.path());
+size_t json_files_in(const fs::path& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) n += it->path().extension() == ".json";
+  return n;
+}
+
+// (Message-ID, recipient) of every pending entry of an outbox whose subject contains `subject_part`.
+std::set<std::pair<std::string, std::string>> pending_mails(const fs::path& outbox, const std::string& subject_part = "") {
+  std::set<std::pair<std::string, std::string>> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(outbox / "pending", ec), end; !ec && it != end; it.increment(ec)) {
+    std::ifstream in(it->path());
     const auto j = nlohmann::json::parse(in);
-    expected.insert({j.at("message_id").get<std::string>(), j.at("rcpt").get<std::string>()});
+    if (j.value("subject", "").find(subject_part) != std::string::npos)
+      out.insert({j.at("message_id").get<std::string>(), j.at("rcpt").get<std::string>()});
   }
-  ASSERT_GE(expected.size(), 10u);
-  EXPECT_LT(at_kill, expected.size()) << "the kill came after every mail was queued: not mid-run";
+  return out;
+}
 
-  // Everything queued is delivered; then the mailer ends on SIGTERM.
-  for (int i = 0; i < 1200 && files_in(outbox / "pending") > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_EQ(files_in(outbox / "pending"), 0u) << "not delivered within 120 s";
-  ::kill(mailer, SIGTERM);
-  ::waitpid(mailer, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the mailer on SIGTERM";
+// A copy of the config file `file` at `out` whose mail goes to the outbox `outbox` instead.
+void write_config_with_outbox(const fs::path& file, const fs::path& outbox, const fs::path& out) {
+  std::ifstream in(file);
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = yaml.find("outbox_dir: ");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, yaml.find('\n', at) - at, "outbox_dir: " + outbox.string());
+  std::ofstream(out) << yaml;
+}
 
+// Compares the Maildir with the expected (Message-ID, recipient) pairs: each exactly once, none else.
+void expect_each_mail_once(const fs::path& maildir, const std::set<std::pair<std::string, std::string>>& expected,
+                           const std::string& what) {
   std::map<std::pair<std::string, std::string>, int> copies;
-  for (const auto& m : testing::read_maildir(home_ / "var" / "mail" / "inbox")) ++copies[{m.message_id(), m.header("X-RcptTo")}];
+  for (const auto& m : testing::read_maildir(maildir)) ++copies[{m.message_id(), m.header("X-RcptTo")}];
   int missing = 0, doubled = 0, foreign = 0;
   for (const auto& key : expected) {
     const int n = copies.count(key) ? copies[key] : 0;
@@ -302,10 +273,60 @@ TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExa
   EXPECT_EQ(missing, 0);
   EXPECT_EQ(doubled, 0);
   EXPECT_EQ(foreign, 0);
-  EXPECT_EQ(copies.size(), expected.size());
-  std::printf("alert runner SIGKILL: %zu mails expected (alert x recipient), %zu queued at the kill, %zu distinct in the "
-              "Maildir, %d missing, %d doubled, %d foreign\n",
-              expected.size(), at_kill, copies.size(), missing, doubled, foreign);
+  std::printf("%s: %zu mails expected (alert x recipient), %zu distinct in the Maildir, %d missing, %d doubled, %d foreign\n",
+              what.c_str(), expected.size(), copies.size(), missing, doubled, foreign);
+}
+
+// Issue 15: `alert run` SIGKILLed in the middle of a six-week replay and started again, while the
+// real `yuqing mail flush` delivers to a private sink. Every mail an uninterrupted replay of the same
+// weeks puts in an outbox of its own (one per alert and recipient) reaches the sink exactly once,
+// counted by (Message-ID, recipient); none arrives that the reference does not have. The runner
+// stores an alert before it queues its mails, and a restart queues them again (enqueue is
+// idempotent), so a kill between the two loses nothing.
+TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExactlyOnce) {
+  run(yuqing_ + " sandbox --store 2>/dev/null");
+  run(services_ + " start smtp >/dev/null");
+  const std::string alerts_file = fs::absolute("configs/alerts.yaml").string();
+  const fs::path outbox = home_ / "outbox";
+  auto queued = [&] { return json_files_in(outbox / "pending") + json_files_in(outbox / "delivered"); };
+  const std::vector<std::string> replay = {"alert", "--alerts", alerts_file, "run", "--from", "2026-10-05", "--to", "2026-11-16"};
+
+  const pid_t mailer = start_yuqing(file_, {"mail", "flush"}, home_ / "mailer.log");
+  pid_t runner = start_yuqing(file_, replay, home_ / "runner.log");
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 60000 && !exited && queued() < 10; ++i) {
+    exited = ::waitpid(runner, &status, WNOHANG) == runner;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_FALSE(exited) << "the replay ended before it was killed; kill it earlier";
+  ::kill(runner, SIGKILL);
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  const size_t at_kill = queued();
+  runner = start_yuqing(file_, replay, home_ / "runner.log");
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the restarted replay failed";
+
+  // The reference: the same weeks replayed without a fault into an outbox nobody delivers.
+  const fs::path reference_outbox = home_ / "reference-outbox", reference_config = home_ / "reference.yaml";
+  write_config_with_outbox(file_, reference_outbox, reference_config);
+  runner = start_yuqing(reference_config, replay, home_ / "reference.log");
+  ::waitpid(runner, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the reference replay failed";
+  const auto expected = pending_mails(reference_outbox);
+  ASSERT_GE(expected.size(), 10u);
+  EXPECT_LT(at_kill, expected.size()) << "the kill came after every mail was queued: not mid-run";
+
+  // Everything queued is delivered; then the mailer ends on SIGTERM.
+  for (int i = 0; i < 1200 && json_files_in(outbox / "pending") > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(json_files_in(outbox / "pending"), 0u) << "not delivered within 120 s";
+  ::kill(mailer, SIGTERM);
+  ::waitpid(mailer, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the mailer on SIGTERM";
+
+  std::printf("alert runner SIGKILL mid-replay: %zu mails queued at the kill\n", at_kill);
+  expect_each_mail_once(home_ / "var" / "mail" / "inbox", expected, "alert runner SIGKILL mid-replay");
 }
 
 // The continuous `alert run` evaluates the hour in progress for the immediate detectors: a
@@ -381,6 +402,88 @@ TEST_F(AlertsOverStoredData, ContinuousRunAlertsAWatchTermMidHourAndTheFullHourA
   EXPECT_EQ(pending_count(), 2u);
   const auto again = run(yuqing_ + " alert" + alerts + " list --json 2>/dev/null");
   EXPECT_EQ(nlohmann::json::parse(again.substr(0, again.find('\n'))).at("fired_at"), alert.at("fired_at"));
+}
+
+// Issue 15: the continuous `alert run` (immediate detectors every second) SIGKILLed as soon as the
+// first of three watch-list documents has its mails queued, and started again; three more documents
+// follow. Every mail of their alerts reaches its recipient exactly once: the same (Message-ID,
+// recipient) pairs as the hour's full evaluation queues into an outbox of its own.
+TEST_F(AlertsOverStoredData, ContinuousRunnerKilledAndRestartedMailsEveryWatchTermAlertOnce) {
+  run(yuqing_ + " migrate --no-kafka 2>/dev/null");
+  run(services_ + " start smtp >/dev/null");
+  // Three minutes before the hour's end at least, so that every document is in the same hour.
+  if (const UnixSeconds into = now_seconds() % 3600; into > 3420) std::this_thread::sleep_for(std::chrono::seconds(3602 - into));
+  const fs::path alerts_file = home_ / "alerts.yaml";
+  run("sed 's/^immediate_interval_seconds: [0-9]*/immediate_interval_seconds: 1/' " + fs::absolute("configs/alerts.yaml").string() +
+      " > " + alerts_file.string());
+  const std::vector<std::string> live = {"alert", "--alerts", alerts_file.string(), "run"};
+  const fs::path outbox = home_ / "outbox";
+  auto queued = [&] { return json_files_in(outbox / "pending") + json_files_in(outbox / "delivered"); };
+  clickhouse::Client client(config_.clickhouse);
+  const std::vector<std::pair<const char*, const char*>> events = {
+      {"泥沟镇", "泥沟镇一处民房塌陷"}, {"运河街道", "运河街道一仓库发生火灾"}, {"涧头集镇", "涧头集镇工地有人讨薪聚集"},
+      {"邳庄镇", "邳庄镇一化工厂疑似爆炸"}, {"张山子镇", "张山子镇多人食物中毒"}, {"马兰屯镇", "马兰屯镇有人上访"}};
+  UnixSeconds first_published = 0;
+  auto publish = [&](size_t k) {
+    Document d;
+    d.url = "http://127.0.0.1:18084/continuous/" + std::to_string(k);
+    d.id = make_document_id(d.url, "");
+    d.kind = DocKind::post;
+    d.site = "forum";
+    d.title = events[k].second;
+    d.text = std::string(events[k].second) + "，详情待核实。";
+    d.author = "网友" + std::to_string(k);
+    d.published_at = now_seconds();
+    d.fetched_at = *d.published_at;
+    if (!first_published) first_published = *d.published_at;
+    Tags t;
+    t.places = {events[k].first};
+    t.sentiment_label = "negative";
+    ASSERT_TRUE(client.execute("INSERT INTO documents FORMAT JSONEachRow", clickhouse::to_row({d, t, *d.published_at})).status);
+  };
+
+  const pid_t mailer = start_yuqing(file_, {"mail", "flush"}, home_ / "mailer.log");
+  pid_t runner = start_yuqing(file_, live, home_ / "runner.log");
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // evaluated the last full hour, watching this one
+  for (size_t k = 0; k < 3; ++k) publish(k);
+  int status = 0;
+  for (int i = 0; i < 30000 && queued() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_GT(queued(), 0u) << "no mail queued within 60 s of the documents";
+  ::kill(runner, SIGKILL);
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the runner had ended by itself";
+  const size_t at_kill = queued();
+  runner = start_yuqing(file_, live, home_ / "runner.log");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  for (size_t k = 3; k < events.size(); ++k) publish(k);
+
+  // The reference: the hour's full evaluation, into an outbox nobody delivers, only the watch-term
+  // alerts (敏感信息) of these documents.
+  const UnixSeconds hour_end = first_published / 3600 * 3600 + 3600;
+  const fs::path reference_outbox = home_ / "reference-outbox", reference_config = home_ / "reference.yaml";
+  write_config_with_outbox(file_, reference_outbox, reference_config);
+  const pid_t reference = start_yuqing(reference_config,
+                                       {"alert", "--alerts", alerts_file.string(), "run", "--from", format_iso8601(hour_end - 3600, 0),
+                                        "--to", format_iso8601(hour_end, 0)},
+                                       home_ / "reference.log");
+  ::waitpid(reference, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the reference evaluation failed";
+  const auto expected = pending_mails(reference_outbox, "敏感信息");
+  ASSERT_GE(expected.size(), events.size()) << "every document an alert with at least one recipient";
+  EXPECT_LT(at_kill, expected.size()) << "killed after every mail was queued";
+
+  // The live runner queues them all within seconds; the mailer delivers them.
+  for (int i = 0; i < 600 && (queued() < expected.size() || json_files_in(outbox / "pending") > 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(runner, SIGTERM);
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the runner on SIGTERM";
+  ::kill(mailer, SIGTERM);
+  ::waitpid(mailer, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the mailer on SIGTERM";
+  EXPECT_LT(now_seconds(), hour_end) << "the hour ended during the test: the live runner may have added its full evaluation";
+  std::printf("continuous alert runner SIGKILL: %zu mails queued at the kill\n", at_kill);
+  expect_each_mail_once(home_ / "var" / "mail" / "inbox", expected, "continuous alert runner SIGKILL");
 }
 
 }  // namespace
