@@ -9,6 +9,7 @@
 //   processor SIGKILL                             SIGKILL, start again at once            after the broker is back and rows flow
 //   ClickHouse down 60 s                          scripts/services.sh stop, start         after the processor is back and rows flow
 //   crawler SIGKILL (while ClickHouse is down)    SIGKILL, start again at once            10 s into the outage
+//   sink SIGKILL (while it retries)               SIGKILL, start again at once            20 s into the outage
 //
 // Every fault must land mid-stream: the sandbox has not released its whole timeline yet, and not every
 // document is stored. No stage may exit by itself. Afterwards every document the sandbox served (its
@@ -191,7 +192,7 @@ std::pair<size_t, size_t> topic_counts(const Config& c, const std::string& topic
 
 }  // namespace
 
-TEST(FaultMatrix, PipelineSurvivesBrokerRestartProcessorAndCrawlerKillsAndClickHouseDown60s) {
+TEST(FaultMatrix, PipelineSurvivesBrokerRestartStageKillsAndClickHouseDown60s) {
   // Children take their addresses from the config file; the environment (how CI points the shared
   // tests at its services) would send them to the shared services instead.
   ::unsetenv("YUQING_KAFKA_BROKERS");
@@ -204,11 +205,13 @@ TEST(FaultMatrix, PipelineSurvivesBrokerRestartProcessorAndCrawlerKillsAndClickH
   fs::remove_all(home);
   fs::create_directories(home);
   struct RemoveHome {
-    fs::path home;
+    fs::path home, config_home;
     ~RemoveHome() {
-      if (!::testing::Test::HasFailure()) fs::remove_all(home);  // kept with its logs when the test failed
+      std::error_code ec;
+      fs::remove_all(config_home, ec);                                 // testing::write_config_file's
+      if (!::testing::Test::HasFailure()) fs::remove_all(home, ec);  // kept with its logs when the test failed
     }
-  } remove_home{home};
+  } remove_home{home, fs::temp_directory_path() / (config.clickhouse.database + "_home")};
   PrivateServices services(home / "var", password);
   ASSERT_TRUE(services.ok()) << "no four free loopback ports";
   ASSERT_TRUE(services.run("start", "kafka clickhouse")) << "private services did not start:\n" << services.log();
@@ -351,6 +354,13 @@ TEST(FaultMatrix, PipelineSurvivesBrokerRestartProcessorAndCrawlerKillsAndClickH
   status = crawl.stop(SIGKILL);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "crawler: " << describe_status(status);
   crawl.start();
+  // 5. And 20 s into it the sink, which is retrying its batch against the missing ClickHouse.
+  std::this_thread::sleep_until(down_at + 20s);
+  EXPECT_NE(sink.log().find("retrying"), std::string::npos) << "the sink was not retrying when it was killed";
+  note("SIGKILL the sink");
+  status = sink.stop(SIGKILL);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "sink: " << describe_status(status);
+  sink.start();
   std::this_thread::sleep_until(down_at + 60s);
   EXPECT_TRUE(all_running().empty()) << all_running();
   ASSERT_TRUE(services.run("start", "clickhouse")) << "the private ClickHouse did not start again:\n" << services.log();
