@@ -13,7 +13,7 @@ build="$root/build-fuzz"
 seconds=${1:-30}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(html_extract charset robots datetime config document mail)
+((${#targets[@]})) || targets=(html_extract charset robots datetime config document sink_row mail)
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ missing (bash scripts/setup.sh installs clang)" >&2; exit 1; }
 launcher=()
