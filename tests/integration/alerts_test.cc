@@ -295,7 +295,7 @@ TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExa
   pid_t runner = start_yuqing(file_, replay, home_ / "runner.log");
   int status = 0;
   bool exited = false;
-  for (int i = 0; i < 60000 && !exited && queued() < 10; ++i) {
+  for (int i = 0; i < 60000 && !exited && queued() < 5; ++i) {
     exited = ::waitpid(runner, &status, WNOHANG) == runner;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
