@@ -18,6 +18,9 @@ size_t Rng::weighted(const std::vector<double>& weights) {
 
 int Rng::poisson(double mean) {
   if (mean <= 0) return 0;
+  // exp(-mean) underflows past ~745, where the product loop below stops near 745 whatever the mean:
+  // a large mean is drawn as a sum of Poissons of at most 500 (small means draw as before).
+  if (mean > 500) return poisson(500) + poisson(mean - 500);
   const double limit = std::exp(-mean);
   int k = 0;
   for (double p = unit(); p > limit; p *= unit()) ++k;

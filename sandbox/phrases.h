@@ -27,7 +27,7 @@ class Rng {
   const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
   // Index drawn in proportion to `weights` (all >= 0, not all 0).
   size_t weighted(const std::vector<double>& weights);
-  // Poisson-distributed count with the given mean (Knuth's method; means here are small).
+  // Poisson-distributed count with the given mean (Knuth's method, in steps of at most 500).
   int poisson(double mean);
 
  private:

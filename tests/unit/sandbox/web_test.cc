@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
@@ -188,6 +189,18 @@ TEST(SandboxWeb, IncidentTermsAreInEveryTopLevelItemOfTheirEventAndDrawNothing) 
   const auto without = SandboxWeb::generate(plain, kSeed);
   ASSERT_EQ(without.documents().size(), web.documents().size());
   for (size_t i = 0; i < web.documents().size(); ++i) EXPECT_EQ(without.documents()[i].published_at, web.documents()[i].published_at);
+}
+
+// Knuth's method alone stops near 745 for any larger mean (exp(-mean) underflows): a busy site of a
+// bench scenario (per_day in the thousands) must still get its volume.
+TEST(SandboxRng, PoissonKeepsLargeMeans) {
+  Rng rng(kSeed);
+  for (const double mean : {3.0, 300.0, 800.0, 3200.0, 9000.0}) {
+    double sum = 0;
+    const int n = 400;
+    for (int i = 0; i < n; ++i) sum += rng.poisson(mean);
+    EXPECT_NEAR(sum / n, mean, 5 * std::sqrt(mean / n) + 0.5) << mean;
+  }
 }
 
 TEST(SandboxWeb, DefaultScenarioServesFiveSitesAndTwoThousandDocuments) {
