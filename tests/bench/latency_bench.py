@@ -19,19 +19,31 @@ documents that appeared in that first span; one still missing at the end counts 
 Reported: p50/p95/p99 per kind and over all, documents/s offered,
 CPU seconds and peak RSS per stage process (/proc), ClickHouse bytes per stored document.
 
-Publication -> alert: `yuqing alert run` evaluates every interval_minutes over stored data, so an
-alert leaves at most one interval plus one evaluation after its documents are queryable. The
-evaluation is timed here as a replay of the last released hour over the stored data (`alert run --from H --to H+1h
---no-mail`) and added to the queryable latency: a composed figure, not a per-alert measurement.
+Each speed run also times one full-hour evaluation of the alerts over the stored data (`alert run
+--from H --to H+1h --no-mail`, the "alert tick").
+
+Publication -> alert (--alerts): the same four stages plus `yuqing alert run` running continuously
+beside them (its immediate detectors evaluate the hour in progress every immediate_interval_seconds
+of configs/alerts.yaml, or --immediate), on tests/bench/latency-alerts.yaml: busy sites and an
+incident event whose top-level titles name 重大 watch-list terms (塌陷, 爆炸). The sandbox runs in
+real time with its clock at the wall clock's now (`--speed 604800 --from-now`; the bench first
+rewrites the scenario's week, day and hours to the present), so a document appears at its
+published_at. Per alert: from the appearance of its first document to its first entry in the outbox
+(var/outbox/pending/*.json, `enqueued_at`), over the watch-term documents that appeared after
+--warmup (the backlog of the hour's earlier documents is crawled first) within --duration.
 
 Politeness is opened up for the sandbox (Crawl-delay 0, 50 requests/s per host): loopback sites of
 our own; a real deployment keeps the defaults and is bounded by them.
 
 usage: tests/bench/latency_bench.py [--bin build/bin/yuqing] [--speeds 60,20,6,2,0.5] [--duration 90]
                                     [--drain 20] [--poll 1]
+       tests/bench/latency_bench.py --alerts [--bin ...] [--duration 300] [--warmup 60] [--immediate 10] [--load 1]
 """
 import argparse
 import base64
+import email
+import email.policy
+import glob
 import json
 import os
 import re
@@ -196,16 +208,162 @@ def run_speed(yuqing, week_s, duration, drain, poll_s, port):
             "stored": stored, "bytes_all": int(size or 0), "bytes_documents": int(doc_bytes or 0)}
 
 
+def present_scenario(path, out, load=1.0):
+    """tests/bench/latency-alerts.yaml moved to the present: this week's Monday, today and tomorrow,
+    the current local hour and the next (China time, as the sandbox's timeline); the sites' per_day
+    times `load` (the incidents stay as they are)."""
+    local = datetime.now(timezone(timedelta(hours=8)))
+    monday = local.date() - timedelta(days=local.weekday())
+    today = local.weekday()
+    weekday = [1 if d in (today, today + 1) else 0 for d in range(7)]
+    hours = [1 if h in (local.hour, (local.hour + 1) % 24) else 0 for h in range(24)]
+    text = open(path, encoding="utf-8").read()
+    for old, new in [(r"(?m)^start: \S+", f"start: {monday:%Y-%m-%d}"),
+                     (r"(?m)^  weekday: \[.*\]", f"  weekday: {weekday}"),
+                     (r"(?m)^  hours: \[.*\]", f"  hours: {hours}"),
+                     (r"(?m)^    start_day: \d+", f"    start_day: {today}"),
+                     (r"(?m)^    days: \d+", f"    days: {min(2, 7 - today)}")]:
+        text, n = re.subn(old, new, text)
+        assert n == 1, f"latency-alerts.yaml: no match for {old}"
+    text, n = re.subn(r"(?m)^(  [a-z-]+: \{per_day: )(\d+)", lambda m: f"{m.group(1)}{int(int(m.group(2)) * load)}", text)
+    assert n == 5, "latency-alerts.yaml: five sites"
+    open(out, "w", encoding="utf-8").write(text)
+
+
+def outbox_first_entries(outbox):
+    """alert id -> earliest enqueued_at (s) over its outbox entries (the id is in the mail's text part)."""
+    first = {}
+    for path in glob.glob(os.path.join(outbox, "*", "*.json")):
+        try:
+            entry = json.load(open(path, encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # being written
+        msg = email.message_from_string(entry["mime"], policy=email.policy.default)
+        part = msg.get_body(preferencelist=("plain",))
+        m = re.search(r"yuqing alert show ([0-9a-f]{32})", part.get_content() if part else "")
+        if m:
+            t = entry["enqueued_at"] / 1000
+            first[m.group(1)] = min(first.get(m.group(1), t), t)
+    return first
+
+
+def run_alerts(yuqing, duration, warmup, drain, poll_s, port, immediate, load):
+    tag = f"alat{int(time.time())}"
+    tmp = tempfile.mkdtemp(prefix="latency-alerts-")
+    config = workspace(tmp, port, tag, poll_s)
+    scenario = os.path.join(tmp, "latency-alerts.yaml")
+    present_scenario(os.path.join(ROOT, "tests/bench/latency-alerts.yaml"), scenario, load)
+    alerts_yaml = os.path.join(tmp, "alerts.yaml")
+    text = open(os.path.join(ROOT, "configs/alerts.yaml"), encoding="utf-8").read()
+    if immediate is not None:
+        text, n = re.subn(r"(?m)^immediate_interval_seconds: \d+", f"immediate_interval_seconds: {immediate}", text)
+        assert n == 1
+    interval = int(re.search(r"(?m)^immediate_interval_seconds: (\d+)", text).group(1))
+    open(alerts_yaml, "w", encoding="utf-8").write(text)
+    database = f"yuqing_{tag}"
+    base = [yuqing, "--config", config, "--log-level", "warn"]
+    subprocess.run(base + ["migrate"], check=True, stdout=subprocess.DEVNULL)
+    truth_path = os.path.join(tmp, "truth.jsonl")
+    procs = {}
+    try:
+        sandbox = subprocess.Popen([yuqing, "--config", config, "sandbox", "--scenario", scenario, "--speed", "604800", "--from-now",
+                                    "--truth", truth_path], stderr=subprocess.PIPE, text=True)
+        procs["sandbox"] = sandbox
+        for line in sandbox.stderr:
+            if "releasing one simulated week" in line:
+                t0 = time.time()
+                break
+        truth = [json.loads(line) for line in open(truth_path, encoding="utf-8")]
+        appear = {d["id"]: datetime.fromisoformat(d["published_at"].replace("Z", "+00:00")).timestamp() for d in truth}
+        incidents = {d["id"] for d in truth if d.get("event_id") == "incidents" and d.get("parent") is None}
+        for stage, args in [("crawl", ["crawl", "--no-health"]), ("process", ["process"]), ("sink", ["sink"]),
+                            ("alert", ["alert", "--alerts", alerts_yaml, "run"])]:
+            procs[stage] = subprocess.Popen(base + args, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, stage + ".log"), "w"))
+        seen = {}
+        end = t0 + warmup + duration + drain
+        while time.time() < end:
+            now = time.time()
+            for row in ch("SELECT id FROM documents", database).split():
+                seen.setdefault(row, now)
+            time.sleep(0.2)
+        usage = {stage: proc_usage(p.pid) for stage, p in procs.items() if stage != "sandbox"}
+        alerts = [json.loads(line) for line in ch("SELECT id, document_ids, toUnixTimestamp(fired_at) AS fired FROM alerts FINAL "
+                                                  "WHERE detector = 'watch_term' FORMAT JSONEachRow", database).splitlines()]
+        mailed = outbox_first_entries(os.path.join(tmp, "var", "outbox"))
+        hourly = int(ch("SELECT count() FROM alerts FINAL WHERE detector = 'watch_term' AND toMinute(fired_at) = 0 "
+                        "AND toSecond(fired_at) = 0", database))
+        stored = int(ch("SELECT uniqExact(id) FROM documents", database))
+    finally:
+        for p in procs.values():
+            p.send_signal(signal.SIGINT)
+        for p in procs.values():
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        try:
+            ch(f"DROP DATABASE IF EXISTS {database}")
+        except Exception:  # noqa: BLE001 - best effort clean-up
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    lo, hi = t0 + warmup, t0 + warmup + duration
+    offered = [i for i, t in appear.items() if lo <= t <= hi]
+    window = sorted(i for i in incidents if lo <= appear[i] <= hi)
+    # Each alert is timed from its first incident document; a later document of the same story
+    # joins an alert that was mailed already.
+    to_alert, queryable, alert_lat = {}, [], []
+    for a in alerts:
+        docs = sorted((appear[d], d) for d in a["document_ids"] if d in incidents)
+        if docs:
+            to_alert[docs[0][1]] = a["id"]
+    in_some_alert = {d for a in alerts for d in a["document_ids"]}
+    joined = missed = 0  # an incident document whose story was alerted already / in no alert at all
+    for i in window:
+        if i in seen:
+            queryable.append(seen[i] - appear[i])
+        if i in to_alert and to_alert[i] in mailed:
+            alert_lat.append(mailed[to_alert[i]] - appear[i])
+        elif i in in_some_alert and i not in to_alert:
+            joined += 1
+        else:
+            missed += 1
+    return {"offered_per_s": len(offered) / duration, "incidents": len(window), "mailed": len(alert_lat),
+            "stored_incidents": len(queryable), "queryable": queryable, "alert": alert_lat, "usage": usage,
+            "alerts": len(alerts), "hourly": hourly, "stored": stored, "interval": interval, "joined": joined, "missed": missed}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", default=os.path.join(ROOT, "build/bin/yuqing"))
     ap.add_argument("--speeds", default="60,20,6,2,0.5", help="wall seconds per simulated week, one run each")
-    ap.add_argument("--duration", type=float, default=90, help="seconds of the timeline released per run")
+    ap.add_argument("--duration", type=float, default=90, help="seconds of the timeline released per run (measured, with --alerts)")
     ap.add_argument("--drain", type=float, default=20, help="seconds the pipeline gets after that to catch up")
     ap.add_argument("--poll", type=float, default=1, help="seconds between polls of a list, feed or comment page")
     ap.add_argument("--port", type=int, default=18380)
+    ap.add_argument("--alerts", action="store_true", help="publication -> alert instead (real time, see above)")
+    ap.add_argument("--warmup", type=float, default=60, help="--alerts: seconds before measuring (the backlog is crawled)")
+    ap.add_argument("--load", type=float, default=1, help="--alerts: the sites' per_day times this (the incidents stay)")
+    ap.add_argument("--immediate", type=int, help="--alerts: immediate_interval_seconds (default: configs/alerts.yaml)")
     args = ap.parse_args()
     load = os.getloadavg()
+    if args.alerts:
+        print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load[0]:.1f}; poll {args.poll} s; "
+              f"{args.warmup:.0f} s warm-up + {args.duration:.0f} s measured + {args.drain:.0f} s drain")
+        r = run_alerts(args.bin, args.duration, args.warmup, args.drain, args.poll, args.port, args.immediate, args.load)
+        print(f"\n## publication -> alert, immediate_interval_seconds {r['interval']}, load x{args.load:g}: {r['offered_per_s']:.1f} documents/s offered, "
+              f"{r['stored']} stored; {r['incidents']} watch-term documents, {r['stored_incidents']} queryable, "
+              f"{r['mailed']} with their alert in the outbox, {r['joined']} joined an alert of their story mailed before, "
+              f"{r['missed']} without alert or mail")
+        print(f"{'':22} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} {'max s':>7}")
+        for name, v in [("appeared -> queryable", r["queryable"]), ("appeared -> outbox", r["alert"])]:
+            print(f"{name:22} {len(v):4d} {percentile(v, 50):7.2f} {percentile(v, 95):7.2f} {percentile(v, 99):7.2f} "
+                  f"{max(v) if v else float('nan'):7.2f}")
+        print(f"watch-term alerts stored: {r['alerts']} ({r['hourly']} fired on an hour boundary, i.e. by a full-hour evaluation)")
+        print("stage      CPU s  peak RSS MB")
+        for stage, (cpu, rss) in r["usage"].items():
+            print(f"{stage:9} {cpu:6.1f} {rss:8.0f}")
+        return 0
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load[0]:.1f}; poll {args.poll} s; "
           f"{args.duration:.0f} s released + {args.drain:.0f} s drain per run")
     for w in [float(x) for x in args.speeds.split(",")]:

@@ -54,9 +54,11 @@ run crawl bash tests/bench/crawl_bench.sh build/bin/yuqing 18300
 if ((quick)); then
   run storage python3 tests/bench/storage_bench.py build --skip-big
   run latency python3 tests/bench/latency_bench.py --bin build/bin/yuqing --speeds 20,6 --duration 60
+  run latency-alerts python3 tests/bench/latency_bench.py --alerts --bin build/bin/yuqing --duration 120 --warmup 45
 else
   run storage python3 tests/bench/storage_bench.py build
   run latency python3 tests/bench/latency_bench.py --bin build/bin/yuqing
+  run latency-alerts python3 tests/bench/latency_bench.py --alerts --bin build/bin/yuqing --duration 300
   run api python3 tests/bench/api_bench.py build
   run report python3 tests/bench/report_bench.py build
 fi
