@@ -1,4 +1,8 @@
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -37,6 +41,34 @@ Status parse_when(const std::string& text, const AlertsConfig& ac, UnixSeconds& 
   if (!t) return Status::invalid("'" + text + "' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM' or ISO 8601");
   out = *t;
   return Status::ok();
+}
+
+// The continuous runner's progress: the last hour it evaluated in full, kept beside the outbox (the
+// two are its durable state and go together), so that after a restart — also after a crash or
+// being down across several hour boundaries — it evaluates every hour it missed, not only the
+// latest. Evaluating an hour twice is harmless: alert ids and Message-IDs are deterministic.
+constexpr const char* kProgressFile = "evaluated-through";
+
+UnixSeconds read_progress(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  long long hour = 0;
+  return (in >> hour) && hour > 0 && hour % kHour == 0 ? UnixSeconds(hour) : 0;
+}
+
+void write_progress(const std::filesystem::path& file, UnixSeconds hour, const AlertsConfig& ac) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  const std::filesystem::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << hour << " " << format_iso8601(hour, ac.utc_offset_minutes) << "\n";
+    if (!out.flush()) {
+      spdlog::warn("alert: cannot write {} ({}); a restart would re-evaluate from an older hour", tmp.string(), std::strerror(errno));
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) spdlog::warn("alert: cannot write {} ({})", file.string(), ec.message());
 }
 
 void print_alert(const Alert& a, const AlertsConfig& ac) {
@@ -156,8 +188,19 @@ void add_alert_command(CLI::App& app, Context& ctx) {
       // crawl, process and sink); the hour in progress every immediate_interval_seconds for the
       // immediate detectors, once the hours before it are evaluated (they continue their episodes).
       constexpr int64_t kSettleMs = 30000;
+      constexpr UnixSeconds kLongestCatchUp = 7 * kDay;  // older missed hours are left to a replay (--from/--to)
       const bool immediate = ac.immediate_interval_seconds > 0;
-      UnixSeconds last = 0;
+      const std::filesystem::path progress = c.resolve(c.mail.outbox_dir) / kProgressFile;
+      UnixSeconds last = read_progress(progress);
+      if (const UnixSeconds hour = mail::now_millis() / 1000 / kHour * kHour; last && last < hour) {
+        if (hour - last > kLongestCatchUp) {
+          spdlog::warn("alert: last evaluated {}; catching up the last 7 days only (replay older hours with --from/--to)",
+                       format_iso8601(last, ac.utc_offset_minutes));
+          last = hour - kLongestCatchUp;
+        }
+        spdlog::info("alert: resuming after {}: {} missed hour(s) to evaluate", format_iso8601(last, ac.utc_offset_minutes),
+                     (hour - last) / kHour);
+      }
       int64_t next_full_ms = 0, next_immediate_ms = 0;
       while (!shutdown_requested()) {
         const int64_t now_ms = mail::now_millis();
@@ -171,8 +214,12 @@ void add_alert_command(CLI::App& app, Context& ctx) {
             ctx.exit_code = report(s, "alert run");
             return;
           }
-          if (s) last = hour;
-          else spdlog::warn("alert: {} — trying again next interval", s.to_string());
+          if (s) {
+            last = hour;
+            write_progress(progress, last, ac);
+          } else {
+            spdlog::warn("alert: {} — trying again next interval", s.to_string());
+          }
           next_full_ms = s && immediate ? 0 : now_ms + (immediate ? kSettleMs : int64_t(ac.interval_minutes) * 60000);
         }
         const bool current = last == hour;

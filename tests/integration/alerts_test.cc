@@ -20,6 +20,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -283,6 +284,55 @@ void expect_each_mail_once(const fs::path& maildir, const std::set<std::pair<std
 // counted by (Message-ID, recipient); none arrives that the reference does not have. The runner
 // stores an alert before it queues its mails, and a restart queues them again (enqueue is
 // idempotent), so a kill between the two loses nothing.
+// A runner that was down across hour boundaries evaluates every hour it missed when it starts
+// again: its last fully evaluated hour is kept beside the outbox (evaluated-through). A watch-list
+// document of three hours ago is alerted only by the hour that ends after it, so a runner that
+// resumed from "now" would never alert it.
+TEST_F(AlertsOverStoredData, ARestartedRunnerEvaluatesTheHoursItMissed) {
+  run(yuqing_ + " migrate --no-kafka 2>/dev/null");
+  if (const UnixSeconds into = now_seconds() % 3600; into > 3540) std::this_thread::sleep_for(std::chrono::seconds(3602 - into));
+  const UnixSeconds hour = now_seconds() / 3600 * 3600;
+  Document d;
+  d.url = "http://127.0.0.1:18084/earlier";
+  d.id = make_document_id(d.url, "");
+  d.kind = DocKind::post;
+  d.site = "forum";
+  d.title = "邳庄镇一处桥梁塌陷";
+  d.text = "邳庄镇一处桥梁塌陷，正在抢修。";
+  d.author = "路人丙";
+  d.published_at = hour - 3 * 3600 - 1800;
+  d.fetched_at = *d.published_at;
+  Tags t;
+  t.places = {"邳庄镇"};
+  t.sentiment_label = "negative";
+  clickhouse::Client client(config_.clickhouse);
+  ASSERT_TRUE(client.execute("INSERT INTO documents FORMAT JSONEachRow", clickhouse::to_row({d, t, *d.published_at})).status);
+  const fs::path progress = home_ / "outbox" / "evaluated-through";
+
+  struct Step {
+    const char* what;
+    std::optional<UnixSeconds> progress_before;  // written before the run; nullopt: no file (a first start)
+    size_t alerts_after;
+  };
+  const Step steps[] = {
+      {"a first start evaluates the last hour only", std::nullopt, 0},
+      {"progress is now the last hour: nothing missed", hour, 0},
+      {"down since five hours ago: the hour three hours ago is evaluated", hour - 5 * 3600, 1},
+  };
+  for (const auto& step : steps) {
+    if (step.progress_before) {
+      fs::create_directories(progress.parent_path());
+      std::ofstream(progress) << *step.progress_before << "\n";
+    }
+    run(yuqing_ + " alert" + alerts_ + " run --once --no-mail 2>/dev/null");
+    EXPECT_EQ(stored_ids().size(), step.alerts_after) << step.what;
+    std::ifstream in(progress);
+    long long through = 0;
+    EXPECT_TRUE(in >> through) << step.what << ": " << progress << " written";
+    EXPECT_EQ(through, hour) << step.what;
+  }
+}
+
 TEST_F(AlertsOverStoredData, RunnerKilledMidRunAndRestartedMailsEachRecipientExactlyOnce) {
   run(yuqing_ + " sandbox --store 2>/dev/null");
   run(services_ + " start smtp >/dev/null");
