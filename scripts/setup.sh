@@ -20,7 +20,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   clickhouse-server clickhouse-client
   openjdk-17-jre-headless maven
-  python3-aiosmtpd
+  python3-aiosmtpd python3-yaml
   friso-dict libopencc-dev libopencc-data liblinear-dev
   libsodium-dev libcsv-dev chromium fonts-noto-cjk poppler-utils
   clang libclang-rt-14-dev
