@@ -193,7 +193,7 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
       if (std::find(u.units.begin(), u.units.end(), d) == u.units.end()) u.units.push_back(d);
     c.issues[name] = u;
     // The other keys belong to the tagger (processors/issues.h).
-    for (const char* k : {"item", "terms", "exclude", "context", "threshold"}) item.accept(k);
+    for (const char* k : {"item", "terms", "exclude", "context", "threshold", "level2"}) item.accept(k);
   }
   return c;
 }

@@ -102,7 +102,7 @@ Analyzer::Analyzer(const std::filesystem::path& dir) {
     cues.finish();
   }
   category_ = std::make_unique<CategoryTagger>(section(dir, "taxonomy.yaml"), dir, true);
-  issues_ = std::make_unique<IssueTagger>(section(dir, "issues.yaml"));
+  issues_ = std::make_unique<IssueTagger>(section(dir, "issues.yaml"), category_->level2_names());
   places_ = std::make_unique<PlaceTagger>(section(dir, "places.yaml"));
   keywords_ = std::make_unique<KeywordTagger>(resolve(dir, o.keywords_idf), o.stopwords, o.keywords_top);
   stories_ = std::make_unique<StoryTracker>(o.stories);
@@ -148,9 +148,13 @@ Tags Analyzer::analyze(const Document& doc) const {
   if (category_->has_model() || sentiment_->has_model()) grams = char_ngrams(text);
   const std::vector<uint64_t>* shared = grams.empty() ? nullptr : &grams;
   CategoryResult category = category_->tag(text, tokens, shared);
+  bool parents_category = false;
   if (!context.empty()) {  // the parent's class when the item's own evidence is weaker (or none)
     CategoryResult parent = category_->tag(context, context_tokens);
-    if (!parent.level1.empty() && (category.level1.empty() || parent.score > category.score)) category = std::move(parent);
+    if (!parent.level1.empty() && (category.level1.empty() || parent.score > category.score)) {
+      category = std::move(parent);
+      parents_category = true;
+    }
   }
   t.category_l1 = std::move(category.level1);
   t.category_l2 = std::move(category.level2);
@@ -167,6 +171,9 @@ Tags Analyzer::analyze(const Document& doc) const {
       t.issues.push_back(std::move(issue));
     }
   }
+  // No issue term at all: the taxonomy's level-2 class, whose term lists are broader, may stand for
+  // one (configs/issues.yaml `level2`) — the parent's class only on the same terms as its issues.
+  if (t.issues.empty() && (!parents_category || same_places)) t.issues = issues_->from_category(t.category_l2, t.places);
 
   SentimentResult sentiment = sentiment_->tag(text, tokens, doc.kind, shared);
   t.sentiment_label = std::move(sentiment.label);

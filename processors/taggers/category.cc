@@ -94,6 +94,12 @@ std::vector<std::string> CategoryTagger::level1_names() const {
   return out;
 }
 
+std::vector<std::string> CategoryTagger::level2_names() const {
+  std::vector<std::string> out;
+  for (const auto& c : classes_) out.insert(out.end(), c.level2.begin(), c.level2.end());
+  return out;
+}
+
 CategoryResult CategoryTagger::tag(std::string_view text, const std::vector<Token>& tokens,
                                    const std::vector<uint64_t>* grams) const {
   std::vector<double> l1(classes_.size(), 0);

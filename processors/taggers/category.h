@@ -58,6 +58,7 @@ class CategoryTagger {
                      const std::vector<uint64_t>* grams = nullptr) const;
   const std::vector<std::string>& terms() const { return index_.terms(); }
   std::vector<std::string> level1_names() const;
+  std::vector<std::string> level2_names() const;  // of every level-1, in file order
   bool has_model() const { return model_ != nullptr; }
 
  private:

@@ -7,7 +7,7 @@
 
 namespace yuqing::processors {
 
-IssueTagger::IssueTagger(YamlSection root) {
+IssueTagger::IssueTagger(YamlSection root, const std::vector<std::string>& level2_classes) {
   root.read("threshold", threshold_, 0.01, 100);
   root.read("window", window_, 1, 200);
   for (auto& s : root.children("issues")) {
@@ -21,6 +21,10 @@ IssueTagger::IssueTagger(YamlSection root) {
     s.read("departments", departments);
     s.read("exclude", exclude);
     s.read("terms", terms);
+    s.read("level2", rule.level2);
+    for (const auto& l2 : rule.level2)
+      if (!level2_classes.empty() && std::find(level2_classes.begin(), level2_classes.end(), l2) == level2_classes.end())
+        s.fail("level2", "'" + l2 + "' is not a level-2 class of taxonomy.yaml");
     if (rule.name.empty()) s.fail("name", "every issue needs a name");
     if (terms.empty()) s.fail("terms", "issue '" + rule.name + "' has no terms");
     rule.departments = lead;
@@ -79,16 +83,31 @@ std::vector<IssueTag> IssueTagger::tag(std::string_view text, const std::vector<
       tag.evidence.push_back(index_.term(term));
     }
     if (tag.score < threshold_) continue;
-    for (const auto& d : rule.departments) {
-      if (d == "各镇〈街〉" && !places.empty()) {
-        tag.departments.insert(tag.departments.end(), places.begin(), places.end());
-      } else {
-        tag.departments.push_back(d);
-      }
-    }
+    tag.departments = departments(rule, places);
     out.push_back(std::move(tag));
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+  return out;
+}
+
+std::vector<IssueTag> IssueTagger::from_category(const std::string& level2, const std::vector<std::string>& places) const {
+  std::vector<IssueTag> out;
+  if (level2.empty()) return out;
+  for (const auto& rule : rules_)
+    if (std::find(rule.level2.begin(), rule.level2.end(), level2) != rule.level2.end())
+      out.push_back(IssueTag{rule.name, departments(rule, places), threshold_, {"category:" + level2}});
+  return out;
+}
+
+std::vector<std::string> IssueTagger::departments(const Rule& rule, const std::vector<std::string>& places) {
+  std::vector<std::string> out;
+  for (const auto& d : rule.departments) {
+    if (d == "各镇〈街〉" && !places.empty()) {
+      out.insert(out.end(), places.begin(), places.end());
+    } else {
+      out.push_back(d);
+    }
+  }
   return out;
 }
 

@@ -231,6 +231,59 @@ TEST(Analyzer, AReplyTakesTheIssuesOfTheMessageItAnswersBesideItsOwn) {
   EXPECT_EQ(borrowed->evidence.front().rfind("context:", 0), 0u) << borrowed->evidence.front();
 }
 
+TEST(Analyzer, ATextWithoutIssueTermsTakesTheIssueItsTaxonomyClassStandsFor) {
+  // text, issue expected (or "" for none), evidence expected
+  struct Case {
+    const char* text;
+    const char* issue;
+    const char* evidence;
+  };
+  const Case cases[] = {
+      // 公益性岗位 is a term of 劳动和社会保障/就业培训, not of 就业创业.
+      {"听说马兰屯镇的公益性岗位出大问题了，是真的吗？", "就业创业", "category:就业培训"},
+      // An issue term of its own wins: no category evidence beside it.
+      {"马兰屯镇创业担保贷款申请材料交了三次还没批", "就业创业", "创业担保贷款"},
+      // 住房保障与房地产 spans two issues (configs/issues.yaml lists it under neither).
+      {"邳庄镇购房者的首付款什么时候退？", "", ""},
+  };
+  for (const auto& c : cases) {
+    const Tags t = tag("", c.text);
+    if (*c.issue == 0) {
+      EXPECT_TRUE(t.issues.empty()) << c.text << " got " << t.issues.front().name;
+      continue;
+    }
+    ASSERT_TRUE(has_issue(t, c.issue)) << c.text << " (category " << t.category_l2 << ")";
+    EXPECT_TRUE(contains(t.issues.front().evidence, c.evidence)) << c.text;
+    EXPECT_TRUE(contains(t.issues.front().departments, "区人力资源社会保障局")) << c.text;
+  }
+}
+
+TEST(Analyzer, AnIssueNamingAnUnknownTaxonomyClassIsAConfigErrorNamingItsPath) {
+  // A copy of configs/ whose issues.yaml names a class the taxonomy lacks; models/ beside it as in the repo.
+  const auto root = std::filesystem::temp_directory_path() / "yuqing_issue_level2";
+  const auto dir = root / "configs";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+  std::filesystem::copy("configs", dir, std::filesystem::copy_options::recursive);
+  std::filesystem::create_directory_symlink(std::filesystem::absolute("models"), root / "models");
+  {
+    std::ifstream in(dir / "issues.yaml");
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "level2: [就业培训,";
+    ASSERT_NE(yaml.find(from), std::string::npos);
+    yaml.replace(yaml.find(from), from.size(), "level2: [就业培训班,");
+    std::ofstream(dir / "issues.yaml") << yaml;
+  }
+  try {
+    Analyzer a(dir);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("level2: '就业培训班' is not a level-2 class of taxonomy.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("issues.yaml"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(root);
+}
+
 TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
   const Tags t = tag("", "今天天气晴朗，气温二十度。");
   EXPECT_TRUE(t.issues.empty());
