@@ -1,5 +1,6 @@
 #include "alerts/config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "core/status.h"
@@ -35,6 +36,25 @@ std::vector<std::string> AlertsConfig::units_for(const std::string& issue, const
       add(u);
     }
   }
+  return out;
+}
+
+std::vector<std::string> AlertsConfig::units_for(const std::string& issue, const std::string& place,
+                                                 const std::vector<std::string>& documents) const {
+  const auto it = issues.find(issue);
+  if (it == issues.end() || it->second.sectors.empty()) return units_for(issue, place);
+  const auto& sectors = it->second.sectors;
+  std::vector<size_t> naming(sectors.size(), 0);
+  for (const auto& doc : documents)
+    for (size_t s = 0; s < sectors.size(); ++s)
+      if (std::any_of(sectors[s].second.begin(), sectors[s].second.end(),
+                      [&](const std::string& term) { return doc.find(term) != std::string::npos; }))
+        ++naming[s];
+  const size_t top = *std::max_element(naming.begin(), naming.end());
+  if (top == 0) return units_for(issue, place);
+  std::vector<std::string> out;
+  for (size_t s = 0; s < sectors.size(); ++s)
+    if (2 * naming[s] >= top && naming[s] > 0) out.push_back(sectors[s].first);
   return out;
 }
 
@@ -191,6 +211,16 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
     u.units = lead;
     for (const auto& d : departments)
       if (std::find(u.units.begin(), u.units.end(), d) == u.units.end()) u.units.push_back(d);
+    YamlSection sectors = item.child("sectors");
+    for (const auto& unit : sectors.keys()) {
+      std::vector<std::string> terms;
+      sectors.read(unit, terms);
+      if (std::find(u.units.begin(), u.units.end(), unit) == u.units.end())
+        sectors.fail(unit, "'" + unit + "' is not one of the issue's lead or departments");
+      if (terms.empty()) sectors.fail(unit, "a sector needs at least one term");
+      u.sectors.emplace_back(unit, std::move(terms));
+    }
+    sectors.finish();
     c.issues[name] = u;
     // The other keys belong to the tagger (processors/issues.h).
     for (const char* k : {"item", "terms", "exclude", "context", "threshold", "level2"}) item.accept(k);

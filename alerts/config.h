@@ -98,6 +98,9 @@ struct RoutingOptions {
 
 struct IssueUnits {
   std::vector<std::string> units;  // lead first; "各镇〈街〉" stands for the place
+  // issues.yaml `sectors`, for an issue many units share by trade (公共企事业单位: water, heating,
+  // buses…): unit -> the terms of its sector, in file order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> sectors;
 };
 
 struct AlertsConfig {
@@ -124,6 +127,11 @@ struct AlertsConfig {
   // The units responsible for an issue in a place: lead first, "各镇〈街〉" replaced by the place
   // (dropped when there is none), catch-alls such as "区直有关部门单位" dropped (nobody reads their mail).
   std::vector<std::string> units_for(const std::string& issue, const std::string& place) const;
+  // The same for an alert about these documents (title + text each): for an issue with `sectors`,
+  // the sector units whose terms the most documents name — each unit named by at least half as many
+  // documents as the top one, in `sectors` order; every unit when no document names a sector.
+  std::vector<std::string> units_for(const std::string& issue, const std::string& place,
+                                     const std::vector<std::string>& documents) const;
   // Addresses for a set of units plus the office, each once, in a stable order.
   std::vector<std::string> recipients_for(const std::vector<std::string>& units) const;
 };

@@ -6,6 +6,19 @@
 
 namespace yuqing::alerts {
 
+namespace {
+
+// Title and text of each document, for routing by the sector terms they name.
+std::vector<std::string> texts_of(const FactSet& facts, const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids)
+    if (const Fact* f = facts.find(id)) out.push_back(f->title + "\n" + f->text);
+  return out;
+}
+
+}  // namespace
+
 Engine::Engine(const AlertsConfig& config, std::vector<Alert> history) : config_(config), alerts_(std::move(history)) {
   std::sort(alerts_.begin(), alerts_.end(), [](const Alert& a, const Alert& b) { return a.fired_at < b.fired_at; });
   // Stored alerts reopen their episodes, so a restart does not alert the same concern again.
@@ -72,7 +85,7 @@ void Engine::run(const FactSet& facts, UnixSeconds now, Scope scope, std::vector
       a.id = id;
       a.key = f.key;
       a.fired_at = now;
-      if (a.departments.empty()) a.departments = config_.units_for(a.issue, a.place);
+      if (a.departments.empty()) a.departments = config_.units_for(a.issue, a.place, texts_of(facts, a.document_ids));
       a.status = AlertStatus::open;
       a.version = 1;
       alerts_.push_back(a);

@@ -12,8 +12,9 @@
 // - Ids: the first alert of an episode is make_alert_id(detector, key, concern start to the hour); a
 //   regrowth alert uses the hour it fired. Replaying the same hours over the same facts raises the
 //   same ids.
-// - Routing: departments = AlertsConfig::units_for(issue, place) unless the detector named its
-//   unit (unanswered messages, slow replies).
+// - Routing: departments = AlertsConfig::units_for(issue, place, the alert's documents) — for an
+//   issue shared by trade, the units of the sectors its documents name — unless the detector named
+//   its unit (unanswered messages, slow replies).
 // - Closing: Detector::resolve() answers (an official clarification) close the open alerts of their
 //   issue and place fired before them, by "yuqing" with the reason.
 // - The engine remembers what it raised (alerts()); seed it with stored alerts so that a restarted

@@ -137,7 +137,9 @@ void add_alert_command(CLI::App& app, Context& ctx) {
         std::cout << "  " << e.id << (e.concern ? " (concern)" : " (not a concern)") << ": " << e.documents << " documents, ";
         if (e.first_alert)
           std::cout << e.alerts << " alert(s), first " << format_iso8601(*e.first_alert, ac.utc_offset_minutes).substr(0, 16)
-                    << ", lead " << format_number(e.lead_hours, 0) << " h" << (e.matched ? ", routed to its lead unit" : "");
+                    << ", lead " << format_number(e.lead_hours, 0) << " h" << (e.matched ? ", routed to a responsible unit" : "");
+        else if (e.alerts > 0)
+          std::cout << e.alerts << " alert(s), none routed to a responsible unit";
         else
           std::cout << "no alert";
         std::cout << "\n";

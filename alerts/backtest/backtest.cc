@@ -1,5 +1,6 @@
 #include "alerts/backtest/backtest.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -10,6 +11,7 @@
 #include "alerts/engine.h"
 #include "processors/analyzer.h"
 #include "sandbox/documents.h"
+#include "sandbox/phrases.h"
 #include "sandbox/web.h"
 
 namespace yuqing::alerts {
@@ -127,8 +129,14 @@ BacktestResult run_backtest(const Config& config, const AlertsConfig& alerts, co
       EventScore& e = events[s.event];
       ++e.alerts;
       if (std::find(e.detectors.begin(), e.detectors.end(), a.detector) == e.detectors.end()) e.detectors.push_back(a.detector);
-      const auto lead = alerts.units_for(e.issue, e.place);
-      const bool routed = !lead.empty() && std::find(a.departments.begin(), a.departments.end(), lead.front()) != a.departments.end();
+      // Its responsible units: the one the scenario makes answer for the issue (the sandbox's
+      // replies come from it) and, for an issue the plan gives to 各镇〈街〉, the event's town.
+      std::vector<std::string> responsible = {sandbox::issue_bank(e.issue).dept};
+      const auto units = alerts.units_for(e.issue, e.place);
+      if (std::find(units.begin(), units.end(), e.place) != units.end()) responsible.push_back(e.place);
+      const bool routed = std::any_of(responsible.begin(), responsible.end(), [&](const std::string& u) {
+        return std::find(a.departments.begin(), a.departments.end(), u) != a.departments.end();
+      });
       if (routed && (!e.first_alert || a.fired_at < *e.first_alert)) {
         e.matched = e.concern;
         e.first_alert = a.fired_at;

@@ -11,7 +11,9 @@
 //   is to be chased, event or not); a slow-reply alert when every reply it names came after the
 //   deadline.
 // - A concern event (one with negative items or unanswered messages; not praise) is matched when a
-//   correct alert of it is routed to its lead unit; lead time = hours from the event's first
+//   correct alert of it is routed to a unit responsible for it: the unit the scenario makes answer
+//   for its issue (sandbox IssueBank::dept), or its town when the plan gives the issue to
+//   各镇〈街〉 — not merely to the first of an issue's seven units; lead time = hours from the event's first
 //   document to that alert. precision = correct / all alerts; recall = matched / concern events.
 // - A non-concern event (praise) must raise no alert: any correct alert of it is reported.
 //
@@ -39,7 +41,7 @@ struct EventScore {
   bool concern = true;
   UnixSeconds first_document = 0;
   size_t documents = 0;
-  bool matched = false;                  // concern: alerted to its lead unit
+  bool matched = false;                  // concern: alerted to a unit responsible for it
   std::vector<std::string> detectors;    // that raised a correct alert of it
   std::optional<UnixSeconds> first_alert;
   double lead_hours = 0;                 // first_alert - first_document

@@ -1,6 +1,6 @@
 // Unanswered messages: citizens' messages (kind `message`) with no reply `deadline_days` after they
 // were posted, grouped per issue x place x responsible unit (the issue's lead unit, or the place's
-// government for 各镇〈街〉 issues); a group fires from `min_messages` overdue messages. The seed plan
+// government for 各镇〈街〉 issues, or the unit of the sector the message names); a group fires from `min_messages` overdue messages. The seed plan
 // asks for 留言时间, 答复时间 and 答复单位 to be public, so overdue messages are to be chased whatever
 // else is happening.
 //
@@ -33,7 +33,7 @@ class Unanswered final : public Detector {
       if (reply && reply->time < ctx.now) continue;
       const std::string issue = m.issues.empty() ? "" : m.issues.front();
       const std::string place = m.places.empty() ? "" : m.places.front();
-      const auto units = ctx.config.units_for(issue, place);
+      const auto units = ctx.config.units_for(issue, place, {m.title + "\n" + m.text});
       overdue[{issue, place, units.empty() ? std::string("区政府办公室") : units.front()}].push_back(i);
     }
     for (const auto& [group, messages] : overdue) {

@@ -50,6 +50,7 @@ IssueTagger::IssueTagger(YamlSection root, const std::vector<std::string>& level
       rule.context.emplace_back(id, std::move(ids));
     }
     context.finish();
+    s.accept("sectors");  // alert routing by trade (alerts/config.h)
     s.finish();
     rules_.push_back(std::move(rule));
   }

@@ -2,6 +2,9 @@
 // hostile document title that must stay text.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "alerts/evidence.h"
 #include "alerts/notify.h"
 #include "mail/message.h"
@@ -81,6 +84,60 @@ TEST(Notify, DocumentTextStaysText) {
   const std::string headers = mime.substr(0, mime.find("\r\n\r\n"));
   EXPECT_EQ(headers.find("\r\nBcc:"), std::string::npos) << headers;
   EXPECT_EQ(headers.find("\nBcc:"), std::string::npos) << headers;
+}
+
+}  // namespace
+}  // namespace yuqing::alerts
+
+namespace yuqing::alerts {
+namespace {
+
+// An issue seven units share by trade goes to the units of the sectors its documents name.
+TEST(Routing, ASharedIssueGoesToTheUnitsOfTheSectorsItsDocumentsName) {
+  const AlertsConfig c = config();
+  struct Case {
+    std::vector<std::string> documents;
+    std::vector<std::string> units;
+  };
+  const Case cases[] = {
+      {{"小区停水三天没有任何通知", "自来水发黄", "停水什么时候恢复"}, {"区城乡水务局"}},
+      // Heating named by two of three: both sectors (each named by at least half the top count).
+      {{"暖气不热，室温只有十几度", "供暖费怎么缴纳", "停水什么时候恢复"}, {"区城乡水务局", "区住房城乡建设局"}},
+      // Water by three, buses by one: the buses fall under half the top count.
+      {{"停水", "停水了", "又停水", "公交车班次太少"}, {"区城乡水务局"}},
+      // No sector named: all seven, as the plan lists them.
+      {{"投诉了好几次，一直推诿扯皮"}, c.units_for("公共企事业单位", "运河街道")},
+  };
+  for (const auto& k : cases) EXPECT_EQ(c.units_for("公共企事业单位", "运河街道", k.documents), k.units) << k.documents.front();
+  EXPECT_EQ(c.units_for("公共企事业单位", "运河街道").size(), 7u);
+  // An issue without sectors is routed as before, whatever its documents say.
+  EXPECT_EQ(c.units_for("社会保险", "运河街道", {"停水"}), c.units_for("社会保险", "运河街道"));
+}
+
+}  // namespace
+}  // namespace yuqing::alerts
+
+namespace yuqing::alerts {
+namespace {
+
+TEST(Routing, ASectorOfAUnitTheIssueDoesNotNameIsAConfigError) {
+  const auto dir = std::filesystem::temp_directory_path() / "yuqing_sectors";
+  std::filesystem::create_directories(dir);
+  std::ifstream in("configs/issues.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "      区发展改革局: [供电,";
+  ASSERT_NE(yaml.find(from), std::string::npos);
+  yaml.replace(yaml.find(from), from.size(), "      区供电公司: [供电,");
+  std::ofstream(dir / "issues.yaml") << yaml;
+  try {
+    load_alerts_config("configs/alerts.yaml", dir / "issues.yaml");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sectors.区供电公司: '区供电公司' is not one of the issue's lead or departments"),
+              std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
