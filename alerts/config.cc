@@ -103,6 +103,7 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
     s.read("p_value", o.p_value, 1e-300, 0.5);
     s.read("dispersion", o.dispersion, 0.01, 1e9);
     s.read("prior_threads", o.prior_threads, 0.001, 1e6);
+    s.read("margin_weight", o.margin_weight, 0, 1000);
     s.read("voices_per_thread", o.voices_per_thread, 1, 1000000);
     s.read("max_positive_share", o.max_positive_share, 0, 1);
     s.read("per_issue", o.per_issue);

@@ -26,6 +26,10 @@ struct VolumeSpikeOptions {
   double p_value = 1e-4;          // one-sided negative-binomial tail
   double dispersion = 10;         // negative-binomial size k (variance mu + mu^2/k); large = Poisson
   double prior_threads = 0.5;     // pseudo-threads in every key's baseline (keys never seen before)
+  // An issue in a place has few baseline threads, so its own count is a noisy rate: it is shrunk
+  // toward what its issue's and its place's totals predict (issue x place / all), this many
+  // baselines' worth (a gamma prior; 0 = the key's own history alone).
+  double margin_weight = 1.0;
   int voices_per_thread = 10;     // distinct authors one thread counts as at most
   double max_positive_share = 0.5;  // a rise of mostly positive documents (praise) is not a concern
   bool per_issue = true;          // also test each issue over all places

@@ -8,6 +8,7 @@
 // Severity: 重大 when threads >= 6, >= 10x expected, p < 1e-10 and at least 60 % negative;
 // 较大 when p < 1e-6 or >= 5x expected; else 一般.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +21,33 @@
 namespace yuqing::alerts {
 
 namespace {
+
+// Baseline threads each issue x place would have if issues and places were independent: the
+// issue's threads over all places x the place's threads over all issues / all threads — the
+// empirical-Bayes target a key's own sparse count is shrunk toward. (Issue-wide keys are left out:
+// their own counts are large enough.)
+std::map<Key, double> margin_history(const FactSet& facts, UnixSeconds from, UnixSeconds to) {
+  std::map<Key, double> own;
+  std::map<std::string, double> by_issue, by_place;
+  double all = 0;
+  for (const auto& [key, arrivals] : facts.arrivals()) {
+    if (key.place.empty()) continue;
+    const auto& ordinals = facts.arrival_ordinals().at(key);
+    double n = 0;
+    for (size_t k = 0; k < arrivals.size(); ++k) {
+      const UnixSeconds t = facts.facts()[arrivals[k]].time;
+      n += ordinals[k] == 0 && t >= from && t < to;
+    }
+    own[key] = n;
+    by_issue[key.issue] += n;
+    by_place[key.place] += n;
+    all += n;
+  }
+  std::map<Key, double> out;
+  if (all <= 0) return out;
+  for (const auto& [key, n] : own) out[key] = by_issue[key.issue] * by_place[key.place] / all;
+  return out;
+}
 
 class VolumeSpike final : public Detector {
  public:
@@ -34,6 +62,7 @@ class VolumeSpike final : public Detector {
     if (!seasonal) return;
     const UnixSeconds window_start = seasonal->window_start, baseline_start = seasonal->baseline_start;
 
+    const auto predicted = margin_history(facts, baseline_start, window_start);
     std::vector<Finding> place_level, issue_level;
     for (const auto& [key, all_arrivals] : facts.arrivals()) {
       if (key.place.empty() && !o.per_issue) continue;
@@ -55,7 +84,9 @@ class VolumeSpike final : public Detector {
       for (size_t i : voices) sites.insert(facts.facts()[i].site);
       if (int(threads.size()) < o.min_threads || int(sites.size()) < o.min_sites) continue;
       const double observed = double(threads.size());
-      const double history = double(count_between(facts, thread_arrivals, baseline_start, window_start));
+      double history = double(count_between(facts, thread_arrivals, baseline_start, window_start));
+      if (const auto m = predicted.find(key); m != predicted.end())
+        history = (history + o.margin_weight * m->second) / (1 + o.margin_weight);
       const double expected = seasonal->expected(history, o.prior_threads);
       if (observed < o.min_ratio * expected) continue;
       const double p = negative_binomial_upper_tail(observed, expected, o.dispersion);
