@@ -13,7 +13,6 @@
 // Severity: 重大 when rumour threads >= 2 x min_threads from >= 3 sites; else 较大 (a rumour is
 // never routine).
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include <spdlog/spdlog.h>
