@@ -100,7 +100,7 @@ AlertsConfig load_alerts_config(const std::filesystem::path& alerts_yaml, const 
     s.read("min_threads", o.min_threads, 1, 1000000);
     s.read("min_sites", o.min_sites, 1, 1000);
     s.read("min_ratio", o.min_ratio, 1, 1e6);
-    s.read("p_value", o.p_value, 1e-300, 0.5);
+    s.read("false_alarms_per_month", o.false_alarms_per_month, 1e-9, 1000);
     s.read("dispersion", o.dispersion, 0.01, 1e9);
     s.read("prior_threads", o.prior_threads, 0.001, 1e6);
     s.read("margin_weight", o.margin_weight, 0, 1000);

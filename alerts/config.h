@@ -23,7 +23,9 @@ struct VolumeSpikeOptions {
   int min_threads = 3;            // threads new to the key in the window (one thread is never a spike)
   int min_sites = 1;              // distinct sites they come from
   double min_ratio = 3;           // new threads / expected threads
-  double p_value = 1e-4;          // one-sided negative-binomial tail
+  // Chance alerts a month the detector may raise over all keys together: the one-sided
+  // negative-binomial test's threshold is this budget / (keys tested x windows a month).
+  double false_alarms_per_month = 0.15;
   double dispersion = 10;         // negative-binomial size k (variance mu + mu^2/k); large = Poisson
   double prior_threads = 0.5;     // pseudo-threads in every key's baseline (keys never seen before)
   // An issue in a place has few baseline threads, so its own count is a noisy rate: it is shrunk
@@ -33,6 +35,12 @@ struct VolumeSpikeOptions {
   int voices_per_thread = 10;     // distinct authors one thread counts as at most
   double max_positive_share = 0.5;  // a rise of mostly positive documents (praise) is not a concern
   bool per_issue = true;          // also test each issue over all places
+
+  // The per-test significance when `keys` series are tested, each once per window.
+  double p_threshold(size_t keys) const {
+    const double windows_a_month = 30.0 * 24 / window_hours;
+    return false_alarms_per_month / (double(keys > 0 ? keys : 1) * windows_a_month);
+  }
 };
 
 struct RumourOptions {

@@ -5,6 +5,15 @@
 // Threads, not documents, are tested because voices arrive in clumps: one article with forty
 // comments is one event. A rise made of mostly positive documents (praise) is not a concern.
 //
+// Multiple testing: every issue x place is tested every hour, so a fixed per-test p would raise
+// more chance alerts the more places and issues a district has. The per-test threshold is instead
+// a monthly false-alarm budget shared by the keys tested: p < budget / (keys x windows a month).
+// The expectation rests on a short, sparse history, so the test's spread is the dispersion's plus
+// that of the estimated rate (a gamma with the baseline's threads as shape): a key with a week of
+// history is not judged as if its rate were known.
+// An issue-wide rise must also stand without its busiest place: otherwise it is that place's
+// concern, and its own test (and routing to its town) decides.
+//
 // Severity: 重大 when threads >= 6, >= 10x expected, p < 1e-10 and at least 60 % negative;
 // 较大 when p < 1e-6 or >= 5x expected; else 一般.
 #include <algorithm>
@@ -49,6 +58,14 @@ std::map<Key, double> margin_history(const FactSet& facts, UnixSeconds from, Uni
   return out;
 }
 
+// Keys with a thread before `now`: the series tested each hour (issue-wide ones only with per_issue).
+size_t tested_keys(const FactSet& facts, bool per_issue, UnixSeconds now) {
+  size_t n = 0;
+  for (const auto& [key, arrivals] : facts.arrivals())
+    n += (per_issue || !key.place.empty()) && !arrivals.empty() && facts.facts()[arrivals.front()].time < now;
+  return n;
+}
+
 class VolumeSpike final : public Detector {
  public:
   const char* name() const override { return "volume_spike"; }
@@ -63,6 +80,16 @@ class VolumeSpike final : public Detector {
     const UnixSeconds window_start = seasonal->window_start, baseline_start = seasonal->baseline_start;
 
     const auto predicted = margin_history(facts, baseline_start, window_start);
+    const double p_threshold = o.p_threshold(tested_keys(facts, o.per_issue, ctx.now));
+    // A key's thread arrivals: the first voice of each thread new to it.
+    auto threads_of = [&](const Key& key) {
+      const auto& all_arrivals = facts.arrivals().at(key);
+      const auto& ordinals = facts.arrival_ordinals().at(key);
+      std::vector<size_t> out;
+      for (size_t k = 0; k < all_arrivals.size(); ++k)
+        if (ordinals[k] == 0) out.push_back(all_arrivals[k]);
+      return out;
+    };
     std::vector<Finding> place_level, issue_level;
     for (const auto& [key, all_arrivals] : facts.arrivals()) {
       if (key.place.empty() && !o.per_issue) continue;
@@ -76,23 +103,52 @@ class VolumeSpike final : public Detector {
       // Threads are the independent units (voices come in clumps, a thread at a time), so the test
       // counts threads new to the key against their seasonal expectation; voices show that people
       // engage.
-      std::vector<size_t> thread_arrivals;
-      for (size_t k = 0; k < all_arrivals.size(); ++k)
-        if (ordinals[k] == 0) thread_arrivals.push_back(all_arrivals[k]);
+      const std::vector<size_t> thread_arrivals = threads_of(key);
       const auto threads = between(facts, thread_arrivals, window_start, ctx.now);
       std::set<std::string> sites;
       for (size_t i : voices) sites.insert(facts.facts()[i].site);
       if (int(threads.size()) < o.min_threads || int(sites.size()) < o.min_sites) continue;
       const double observed = double(threads.size());
       double history = double(count_between(facts, thread_arrivals, baseline_start, window_start));
-      if (const auto m = predicted.find(key); m != predicted.end())
+      double evidence = history + o.prior_threads;  // threads the expectation rests on
+      if (const auto m = predicted.find(key); m != predicted.end()) {
+        evidence += o.margin_weight * m->second;
         history = (history + o.margin_weight * m->second) / (1 + o.margin_weight);
+      }
       const double expected = seasonal->expected(history, o.prior_threads);
       if (observed < o.min_ratio * expected) continue;
-      const double p = negative_binomial_upper_tail(observed, expected, o.dispersion);
-      spdlog::debug("volume_spike {}|{} at {}: voices {} threads {} expected {:.2f} p {:.2e}", key.issue, key.place, ctx.now,
-                    voices.size(), threads.size(), expected, p);
-      if (p >= o.p_value) continue;
+      // The expectation is itself an estimate, as uncertain as the few threads it rests on: the
+      // test's spread adds that of a gamma-distributed rate with `evidence` as its shape.
+      const double size = 1 / (1 / o.dispersion + 1 / evidence);
+      const double p = negative_binomial_upper_tail(observed, expected, size);
+      spdlog::debug("volume_spike {}|{} at {}: voices {} threads {} expected {:.2f} p {:.2e} (threshold {:.1e})", key.issue,
+                    key.place, ctx.now, voices.size(), threads.size(), expected, p, p_threshold);
+      if (p >= p_threshold) continue;
+      if (key.place.empty()) {
+        // Without its busiest place, is the issue still rising over the district? If not, the rise
+        // is that place's (a town's complaint echoing in the district-wide count).
+        const Key* busiest = nullptr;
+        size_t busiest_threads = 0;
+        for (auto it = facts.arrivals().upper_bound(key); it != facts.arrivals().end() && it->first.issue == key.issue; ++it) {
+          const size_t n = count_between(facts, threads_of(it->first), window_start, ctx.now);
+          if (n > busiest_threads) busiest = &it->first, busiest_threads = n;
+        }
+        if (busiest) {
+          const auto place_threads = threads_of(*busiest);
+          const double rest = observed - double(busiest_threads);
+          const double rest_history =
+              std::max(0.0, double(count_between(facts, thread_arrivals, baseline_start, window_start)) -
+                                double(count_between(facts, place_threads, baseline_start, window_start)));
+          const double rest_expected = seasonal->expected(rest_history, o.prior_threads);
+          const double rest_size = 1 / (1 / o.dispersion + 1 / (rest_history + o.prior_threads));
+          if (rest < o.min_ratio * rest_expected ||
+              negative_binomial_upper_tail(rest, rest_expected, rest_size) >= p_threshold) {
+            spdlog::debug("volume_spike {}| at {}: left to {} ({} of {} threads)", key.issue, ctx.now, busiest->place,
+                          busiest_threads, threads.size());
+            continue;
+          }
+        }
+      }
       // The documents behind it: those of the new threads (the observed count), not every document
       // of the key in the window.
       std::set<size_t> roots;
@@ -127,7 +183,7 @@ class VolumeSpike final : public Detector {
                                                                                         : Severity::general;
       a.rule = "过去" + std::to_string(o.window_hours) + "小时新增相关话题≥" + std::to_string(o.min_threads) + "个、为近" +
                std::to_string(o.baseline_days) + "天同时段基线的≥" + format_number(o.min_ratio, 0) + "倍（负二项检验 p<" +
-               format_p(o.p_value) + "），参与的不同作者≥" + format_number(o.min_voices, 0) + "人（每个话题最多计" +
+               format_p(p_threshold) + "，每月误报预算" + format_number(o.false_alarms_per_month, 2) + "次），参与的不同作者≥" + format_number(o.min_voices, 0) + "人（每个话题最多计" +
                std::to_string(o.voices_per_thread) + "人），正面占比<" + format_number(o.max_positive_share * 100, 0) + "%";
       a.title = where_what(key.issue, key.place) + " 声量异常上升";
       a.summary = "过去" + std::to_string(o.window_hours) + "小时新增 " + format_number(observed, 0) + " 个相关话题（文章、帖子或留言），" +

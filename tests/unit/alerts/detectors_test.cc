@@ -98,7 +98,8 @@ TEST(VolumeSpike, ManyNewThreadsAboveTheSeasonalBaselineFire) {
   EXPECT_EQ(a.place, "运河街道");
   EXPECT_EQ(a.observed, 6);
   EXPECT_LT(a.expected, 1);
-  EXPECT_LT(a.p_value, c.volume_spike.p_value);
+  // Six series are tested: 教育 in three towns, 老旧小区 in one, and both issues district-wide.
+  EXPECT_LT(a.p_value, c.volume_spike.p_threshold(6));
   EXPECT_EQ(a.document_ids.size(), 18u);  // six threads of three documents
   EXPECT_FALSE(a.samples.empty());
   EXPECT_NE(a.summary.find("新增 6 个相关话题"), std::string::npos) << a.summary;
@@ -179,6 +180,85 @@ TEST(VolumeSpike, MostlyPraiseIsNotAConcern) {
   const UnixSeconds now = kMonday + 29 * kDay;
   for (int k = 0; k < 6; ++k) b.thread(now - 20 * kHour + k * kHour, "营商环境与政务服务", "运河街道", 2, "positive");
   EXPECT_TRUE(run("volume_spike", b.facts, c, now).empty());
+}
+
+TEST(VolumeSpike, TheMoreSeriesAreTestedTheStrongerTheEvidenceEachNeeds) {
+  // The monthly false-alarm budget is shared by every series tested once per window.
+  struct Case {
+    double budget;
+    size_t keys;
+    int window_hours;
+    double p;
+  };
+  const Case cases[] = {
+      {0.15, 150, 24, 0.15 / (150 * 30.0)},  // ~3.3e-5: the sandbox's 19 issues x 7 places + district
+      {0.15, 15, 24, 0.15 / (15 * 30.0)},    // ten times fewer series, ten times the per-test p
+      {0.15, 150, 72, 0.15 / (150 * 10.0)},  // three-day windows: a third as many tests a month
+      {0.15, 0, 24, 0.15 / 30.0},            // nothing tested yet: as if one series
+  };
+  for (const auto& k : cases) {
+    AlertsConfig c = config();
+    c.volume_spike.false_alarms_per_month = k.budget;
+    c.volume_spike.window_hours = k.window_hours;
+    EXPECT_NEAR(c.volume_spike.p_threshold(k.keys), k.p, k.p * 1e-9) << k.keys << " keys, " << k.window_hours << " h";
+  }
+}
+
+TEST(VolumeSpike, AShortHistoryIsNotJudgedAsIfItsRateWereKnown) {
+  // The same key at the same rate (one 教育 thread a day in 运河街道) and the same six new threads:
+  // after a week of history the expectation is an estimate from seven threads, after four weeks
+  // from 28, so the week-old key's rise is less surprising (a larger p).
+  auto p_after = [](int days) {
+    AlertsConfig c = config();
+    c.volume_spike.false_alarms_per_month = 1e6;  // report every candidate, to read its p
+    c.volume_spike.margin_weight = 0;
+    c.volume_spike.per_issue = false;
+    FactBuilder b;
+    for (int d = 0; d < days; ++d) b.thread(kMonday + d * kDay + 10 * kHour, "教育", "运河街道", 2);
+    const UnixSeconds now = kMonday + (days + 1) * kDay;
+    for (int k = 0; k < 6; ++k) b.thread(now - 20 * kHour + k * kHour, "教育", "运河街道", 2, "negative");
+    const auto found = run("volume_spike", b.facts, c, now);
+    EXPECT_EQ(found.size(), 1u) << days << " days";
+    return found.empty() ? 0.0 : found[0].alert.p_value;
+  };
+  EXPECT_GT(p_after(7), 3 * p_after(28));
+}
+
+TEST(VolumeSpike, AnIssueWideRiseMadeByOnePlaceIsLeftToThatPlace) {
+  // 28 quiet days of 就业创业 (a thread every fourth day in each of four towns, one a day in all),
+  // then eight new threads in a day. When most come from 泥沟镇 the rise is that town's: its own
+  // test decides — here not yet, its posts have drawn no replies (too few voices) — and the
+  // district-wide count it inflates does not alert the district's bureau instead. When they are
+  // spread over the towns, none a spike alone, the district-wide rise is alerted.
+  const char* towns[] = {"运河街道", "泥沟镇", "邳庄镇", "张山子镇"};
+  struct NewThread {
+    const char* place;
+    int replies;
+  };
+  struct Case {
+    const char* name;
+    std::vector<NewThread> new_threads;
+    std::vector<std::string> alerted_places;  // "" = the whole district
+  };
+  const Case cases[] = {
+      {"five quiet posts in one town, three threads elsewhere",
+       {{"泥沟镇", 0}, {"泥沟镇", 0}, {"泥沟镇", 0}, {"泥沟镇", 0}, {"泥沟镇", 0}, {"运河街道", 2}, {"邳庄镇", 2}, {"张山子镇", 2}},
+       {}},
+      {"two threads in each town",
+       {{"运河街道", 2}, {"运河街道", 2}, {"泥沟镇", 2}, {"泥沟镇", 2}, {"邳庄镇", 2}, {"邳庄镇", 2}, {"张山子镇", 2}, {"张山子镇", 2}},
+       {""}},
+  };
+  for (const auto& k : cases) {
+    const AlertsConfig c = config();
+    FactBuilder b;
+    for (int d = 0; d < 28; ++d) b.thread(kMonday + d * kDay + 10 * kHour, "就业创业", towns[d % 4], 2);
+    const UnixSeconds now = kMonday + 29 * kDay;
+    int hour = 0;
+    for (const auto& t : k.new_threads) b.thread(now - 20 * kHour + hour++ * kHour, "就业创业", t.place, t.replies, "negative");
+    std::vector<std::string> alerted;
+    for (const auto& f : run("volume_spike", b.facts, c, now)) alerted.push_back(f.alert.place);
+    EXPECT_EQ(alerted, k.alerted_places) << k.name;
+  }
 }
 
 TEST(NegativeSurge, SmallCountsAreNotSignificant) {
