@@ -26,12 +26,20 @@ std::string sample_title(const Fact& f) {
 }  // namespace
 
 void add_evidence(const FactSet& facts, const std::vector<size_t>& indices, Alert& a, size_t samples) {
-  std::map<std::string, int> sites, terms;
+  std::map<std::string, int> sites, terms, places;
   for (size_t i : indices) {
     const Fact& f = facts.facts()[i];
     a.document_ids.push_back(f.id);
     ++sites[f.site];
     for (const auto& k : f.keywords) ++terms[k];
+    for (const auto& p : f.places) ++places[p];
+  }
+  // A district-wide alert says where its documents are from: a rise all in one street reads
+  // differently from one spread over the towns.
+  if (a.place.empty() && !places.empty()) {
+    std::string where;
+    for (const auto& p : ranked(places, 3)) where += (where.empty() ? "" : "、") + p + " " + std::to_string(places[p]) + " 篇";
+    a.summary += "文档涉及地点：" + where + "。";
   }
   std::sort(a.document_ids.begin(), a.document_ids.end());
   a.document_ids.erase(std::unique(a.document_ids.begin(), a.document_ids.end()), a.document_ids.end());

@@ -13,7 +13,8 @@ namespace yuqing::alerts {
 
 // Fills document_ids, samples (up to `samples`, negative and top-level first, then earliest),
 // top_sources (sites by documents), terms (keywords by documents, up to 8) and first_publisher
-// from the facts at `indices`.
+// from the facts at `indices`; for a district-wide alert (place "") the summary gains the places
+// its documents name, most first (up to 3).
 void add_evidence(const FactSet& facts, const std::vector<size_t>& indices, Alert& a, size_t samples = 5);
 
 // Daily points over [from, to) in local days: observed = count of `indices` per day, expected =

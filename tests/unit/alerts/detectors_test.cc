@@ -256,7 +256,13 @@ TEST(VolumeSpike, AnIssueWideRiseMadeByOnePlaceIsLeftToThatPlace) {
     int hour = 0;
     for (const auto& t : k.new_threads) b.thread(now - 20 * kHour + hour++ * kHour, "就业创业", t.place, t.replies, "negative");
     std::vector<std::string> alerted;
-    for (const auto& f : run("volume_spike", b.facts, c, now)) alerted.push_back(f.alert.place);
+    for (const auto& f : run("volume_spike", b.facts, c, now)) {
+      alerted.push_back(f.alert.place);
+      // A district-wide alert says where its documents are from (three towns of six each, at most 3 named).
+      if (f.alert.place.empty()) {
+        EXPECT_NE(f.alert.summary.find("文档涉及地点：张山子镇 6 篇、"), std::string::npos) << f.alert.summary;
+      }
+    }
     EXPECT_EQ(alerted, k.alerted_places) << k.name;
   }
 }
