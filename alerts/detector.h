@@ -33,6 +33,28 @@ struct Finding {
   Alert alert;
 };
 
+// A finding about an issue in a place (place "" = the whole district) tested over
+// [window_start, now): the concern key "issue|place", its start and size, and the alert's detector,
+// issue, place, window and test figures. The detector adds severity, rule, title, summary, evidence
+// and series.
+inline Finding issue_place_finding(const char* detector, const Key& key, UnixSeconds window_start, UnixSeconds now,
+                                   double observed, double expected, double p_value, double size) {
+  Finding f;
+  f.key = key.issue + "|" + key.place;
+  f.concern_start = window_start;
+  f.size = size;
+  Alert& a = f.alert;
+  a.detector = detector;
+  a.issue = key.issue;
+  a.place = key.place;
+  a.window_start = window_start;
+  a.window_end = now;
+  a.observed = observed;
+  a.expected = expected;
+  a.p_value = p_value;
+  return f;
+}
+
 // An answer that settles earlier alerts: open alerts about `issue` (in `place`, or anywhere when
 // place is "") fired before `at` are closed with `reason`.
 struct Closure {

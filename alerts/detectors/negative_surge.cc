@@ -65,19 +65,8 @@ class NegativeSurge final : public Detector {
       const double p = binomial_upper_tail(w.negative, w.documents, baseline_share);
       if (p >= o.p_value) continue;
 
-      Finding f;
-      f.key = key.issue + "|" + key.place;
-      f.concern_start = window_start;
-      f.size = w.negative;
+      Finding f = issue_place_finding(name(), key, window_start, ctx.now, share, baseline_share, p, w.negative);
       Alert& a = f.alert;
-      a.detector = name();
-      a.issue = key.issue;
-      a.place = key.place;
-      a.window_start = window_start;
-      a.window_end = ctx.now;
-      a.observed = share;
-      a.expected = baseline_share;
-      a.p_value = p;
       a.severity = (share >= 0.8 || p < 1e-8) ? Severity::major : Severity::general;
       a.rule = "过去" + std::to_string(o.window_hours) + "小时负面占比比基线高" + format_number(o.min_rise * 100, 0) +
                "个百分点以上，二项检验 p<" + format_p(o.p_value) + "，至少" + format_number(o.min_documents, 0) +

@@ -73,19 +73,8 @@ class Rumour final : public Detector {
       for (size_t i : between(facts, indices, window_start, ctx.now))
         if (window_roots.count(facts.root_of(i))) docs.push_back(i);
 
-      Finding f;
-      f.key = key.issue + "|" + key.place;
-      f.concern_start = window_start;
-      f.size = observed;
+      Finding f = issue_place_finding(name(), key, window_start, ctx.now, observed, expected, p, observed);
       Alert& a = f.alert;
-      a.detector = name();
-      a.issue = key.issue;
-      a.place = key.place;
-      a.window_start = window_start;
-      a.window_end = ctx.now;
-      a.observed = observed;
-      a.expected = expected;
-      a.p_value = p;
       a.severity = (observed >= 2 * o.min_threads && sites.size() >= 3) ? Severity::critical : Severity::major;
       a.rule = "过去" + std::to_string(o.window_hours) + "小时新增传播未经证实说法（如“" + (o.cues.empty() ? "" : o.cues.front()) +
                "”）的话题≥" + std::to_string(o.min_threads) + "个、来自≥" + std::to_string(o.min_threads) + "位作者，为近" +

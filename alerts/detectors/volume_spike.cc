@@ -164,19 +164,8 @@ class VolumeSpike final : public Detector {
       const double negative_share = docs.empty() ? 0 : double(negative) / double(docs.size());
       if (docs.empty() || double(positive) / double(docs.size()) >= o.max_positive_share) continue;
 
-      Finding f;
-      f.key = key.issue + "|" + key.place;
-      f.concern_start = window_start;
-      f.size = observed;
+      Finding f = issue_place_finding(name(), key, window_start, ctx.now, observed, expected, p, observed);
       Alert& a = f.alert;
-      a.detector = name();
-      a.issue = key.issue;
-      a.place = key.place;
-      a.window_start = window_start;
-      a.window_end = ctx.now;
-      a.observed = observed;
-      a.expected = expected;
-      a.p_value = p;
       const double ratio = observed / std::max(expected, 1e-9);
       a.severity = (observed >= 6 && ratio >= 10 && p < 1e-10 && negative_share >= 0.6) ? Severity::critical
                    : (p < 1e-6 || ratio >= 5)                                            ? Severity::major

@@ -2,12 +2,11 @@
 // hostile document title that must stay text.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 
 #include "alerts/evidence.h"
 #include "alerts/notify.h"
 #include "mail/message.h"
+#include "tests/unit/edited_configs.h"
 
 namespace yuqing::alerts {
 namespace {
@@ -114,30 +113,17 @@ TEST(Routing, ASharedIssueGoesToTheUnitsOfTheSectorsItsDocumentsName) {
   EXPECT_EQ(c.units_for("社会保险", "运河街道", {"停水"}), c.units_for("社会保险", "运河街道"));
 }
 
-}  // namespace
-}  // namespace yuqing::alerts
-
-namespace yuqing::alerts {
-namespace {
-
 TEST(Routing, ASectorOfAUnitTheIssueDoesNotNameIsAConfigError) {
-  const auto dir = std::filesystem::temp_directory_path() / "yuqing_sectors";
-  std::filesystem::create_directories(dir);
-  std::ifstream in("configs/issues.yaml");
-  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string from = "      区发展改革局: [供电,";
-  ASSERT_NE(yaml.find(from), std::string::npos);
-  yaml.replace(yaml.find(from), from.size(), "      区供电公司: [供电,");
-  std::ofstream(dir / "issues.yaml") << yaml;
+  const testing::EditedConfigs edited("yuqing_sectors");
+  ASSERT_TRUE(edited.replace("issues.yaml", "      区发展改革局: [供电,", "      区供电公司: [供电,"));
   try {
-    load_alerts_config("configs/alerts.yaml", dir / "issues.yaml");
+    load_alerts_config("configs/alerts.yaml", edited.dir() / "issues.yaml");
     FAIL() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("sectors.区供电公司: '区供电公司' is not one of the issue's lead or departments"),
               std::string::npos)
         << e.what();
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

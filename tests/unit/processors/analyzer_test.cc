@@ -9,6 +9,7 @@
 #include "processors/taggers/keywords.h"
 #include "processors/text/normalize.h"
 #include "processors/text/segment.h"
+#include "tests/unit/edited_configs.h"
 
 namespace yuqing::processors {
 namespace {
@@ -259,29 +260,16 @@ TEST(Analyzer, ATextWithoutIssueTermsTakesTheIssueItsTaxonomyClassStandsFor) {
 }
 
 TEST(Analyzer, AnIssueNamingAnUnknownTaxonomyClassIsAConfigErrorNamingItsPath) {
-  // A copy of configs/ whose issues.yaml names a class the taxonomy lacks; models/ beside it as in the repo.
-  const auto root = std::filesystem::temp_directory_path() / "yuqing_issue_level2";
-  const auto dir = root / "configs";
-  std::filesystem::remove_all(root);
-  std::filesystem::create_directories(root);
-  std::filesystem::copy("configs", dir, std::filesystem::copy_options::recursive);
-  std::filesystem::create_directory_symlink(std::filesystem::absolute("models"), root / "models");
-  {
-    std::ifstream in(dir / "issues.yaml");
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string from = "level2: [就业培训,";
-    ASSERT_NE(yaml.find(from), std::string::npos);
-    yaml.replace(yaml.find(from), from.size(), "level2: [就业培训班,");
-    std::ofstream(dir / "issues.yaml") << yaml;
-  }
+  // issues.yaml names a class the taxonomy lacks.
+  const testing::EditedConfigs edited("yuqing_issue_level2");
+  ASSERT_TRUE(edited.replace("issues.yaml", "level2: [就业培训,", "level2: [就业培训班,"));
   try {
-    Analyzer a(dir);
+    Analyzer a(edited.dir());
     FAIL() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("level2: '就业培训班' is not a level-2 class of taxonomy.yaml"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("issues.yaml"), std::string::npos) << e.what();
   }
-  std::filesystem::remove_all(root);
 }
 
 TEST(Analyzer, UnrelatedTextGetsNoIssueAndStaysNeutralNews) {
