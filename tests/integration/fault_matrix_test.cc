@@ -7,7 +7,8 @@
 //   fault                                         how                                     when
 //   Kafka broker restart                          SIGKILL its process group, start again  first rows stored
 //   processor SIGKILL                             SIGKILL, start again at once            after the broker is back and rows flow
-//   ClickHouse down 60 s                          scripts/services.sh stop, start         after the processor is back and rows flow
+//   ClickHouse SIGKILLed, down 60 s               SIGKILL its process group, start 60 s   after the processor is back and rows flow
+//                                                 later (inserts in flight are cut)
 //   crawler SIGKILL (while ClickHouse is down)    SIGKILL, start again at once            10 s into the outage
 //   sink SIGKILL (while it retries)               SIGKILL, start again at once            20 s into the outage
 //
@@ -81,10 +82,10 @@ class PrivateServices {
   bool run(const std::string& verb, const std::string& services = "") {
     return std::system((env_ + " " + verb + " " + services + " >>'" + (home_ / "services.log").string() + "' 2>&1").c_str()) == 0;
   }
-  // SIGKILL to the broker's whole process group (services.sh starts it with setsid), then waits
-  // until its port is closed.
-  bool kill_kafka() {
-    const std::string pid_text = read_file(home_ / "run" / "kafka.pid");
+  // SIGKILL to a service's whole process group (services.sh starts each with setsid: "kafka",
+  // "clickhouse"), then waits until its leader is gone.
+  bool kill_service(const std::string& name) {
+    const std::string pid_text = read_file(home_ / "run" / (name + ".pid"));
     const pid_t pid = std::atoi(pid_text.c_str());
     if (pid <= 0 || ::kill(-pid, SIGKILL) != 0) return false;
     for (int i = 0; i < 200; ++i) {
@@ -313,7 +314,7 @@ TEST(FaultMatrix, PipelineSurvivesBrokerRestartStageKillsAndClickHouseDown60s) {
   long before = stored();
   mid_stream("Kafka restart", before);
   note("SIGKILL the Kafka broker");
-  ASSERT_TRUE(services.kill_kafka()) << "could not SIGKILL the private Kafka";
+  ASSERT_TRUE(services.kill_service("kafka")) << "could not SIGKILL the private Kafka";
   ASSERT_TRUE(services.run("start", "kafka")) << "the private Kafka did not start again:\n" << services.log();
   note("Kafka broker started again");
   EXPECT_TRUE(wait_until([&] { return stored() >= before + 200; }, 120))
@@ -340,13 +341,15 @@ TEST(FaultMatrix, PipelineSurvivesBrokerRestartStageKillsAndClickHouseDown60s) {
   EXPECT_TRUE(wait_until([&] { return stored() >= before + 200; }, 120))
       << "nothing more stored after the processor restart: " << all_running();
 
-  // 3. ClickHouse down for 60 s, and 10 s into the outage 4. the crawler SIGKILLed and started again.
+  // 3. ClickHouse SIGKILLed while the sink writes (no shutdown: inserts in flight are cut, the
+  //    server's own files left as they are) and down for 60 s; 10 s into the outage 4. the crawler
+  //    SIGKILLed and started again.
   before = stored();
-  mid_stream("ClickHouse down", before);
-  note("stop ClickHouse");
-  ASSERT_TRUE(services.run("stop", "clickhouse"));
+  mid_stream("ClickHouse SIGKILL", before);
+  note("SIGKILL ClickHouse");
+  ASSERT_TRUE(services.kill_service("clickhouse")) << "could not SIGKILL the private ClickHouse";
   const auto down_at = Clock::now();
-  note("ClickHouse stopped");
+  note("ClickHouse killed");
   std::this_thread::sleep_for(10s);
   EXPECT_TRUE(all_running().empty()) << all_running();
   EXPECT_LT(server.simulated_now(), timeline_end) << "crawler SIGKILL: the sandbox had released everything already";
