@@ -123,6 +123,60 @@ TEST_F(ClickHouse, SinkStoresEachDocumentOnceAndDeadLettersPoison) {
   EXPECT_EQ(again.consumed, 0u);
 }
 
+// A sink killed inside its dead-letter transaction leaves that transaction open on the broker: its
+// dead letters are in the log but not committed, and neither are the batch's offsets. Here the
+// killed sink is a producer with the sink's transactional id that began a transaction, wrote two
+// letters marked "zombie" and went silent (never committed nor aborted) — the broker's state after
+// a SIGKILL at that point. The next sink, same id, fences it: the open transaction is aborted, the
+// batch is read again, and the dead-letter topic shows each poison message once, from the new sink.
+TEST_F(ClickHouse, ASinkKilledInsideItsDeadLetterTransactionLeavesNoLetterBehind) {
+  std::vector<std::string> applied;
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));
+  ASSERT_TRUE(kafka::ensure_topics(config_.kafka));
+  Status s;
+  auto producer = kafka::Producer::create(config_.kafka, "test", s);
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, doc(i).doc.id, to_json(doc(i))));
+  ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, "bad1", "{not json"));
+  ASSERT_TRUE(producer->produce(config_.kafka.enriched_topic, "bad2", R"({"schema":"yuqing.enriched/1","id":"x"})"));
+  ASSERT_TRUE(producer->flush(30000));
+
+  const SinkRun run{true, 0};
+  auto zombie = kafka::Producer::create_transactional(config_.kafka, config_.sink.group + ".dead-letter." + run.instance, s);
+  ASSERT_TRUE(s) << s.to_string();
+  ASSERT_TRUE(zombie->begin());
+  for (const char* key : {"bad1", "bad2"}) ASSERT_TRUE(zombie->produce(config_.kafka.dead_letter_topic, key, "zombie"));
+  ASSERT_TRUE(zombie->flush(30000));  // on the broker, inside the open transaction
+
+  SinkStats stats;
+  ASSERT_TRUE(run_sink(config_, run, stats));
+  EXPECT_EQ(stats.consumed, 52u);
+  EXPECT_EQ(stats.inserted, 50u);
+  EXPECT_EQ(stats.dead_lettered, 2u);
+  Client c(config_.clickhouse);
+  EXPECT_EQ(scalar(c, "SELECT count() FROM documents FINAL"), "50");
+
+  // What a reader of the dead-letter topic sees: committed records only (the default), and what the
+  // log holds (read_uncommitted) — so the zombie's letters were really written, then aborted.
+  auto letters = [&](const std::string& isolation) {
+    KafkaOptions o = config_.kafka;
+    o.client["isolation.level"] = isolation;
+    Status cs;
+    auto dead = kafka::Consumer::create(o, config_.sink.group + ".dl." + isolation, {o.dead_letter_topic}, cs);
+    EXPECT_TRUE(cs) << cs.to_string();
+    std::vector<std::string> values;
+    for (int i = 0; dead && i < 60; ++i) {
+      for (const auto& m : dead->poll(100, 200, cs)) values.push_back(m.key + (m.value == "zombie" ? ":zombie" : ":sink"));
+      if (values.size() >= 2 && dead->at_end()) break;
+    }
+    std::sort(values.begin(), values.end());
+    return values;
+  };
+  EXPECT_EQ(letters("read_committed"), (std::vector<std::string>{"bad1:sink", "bad2:sink"}));
+  EXPECT_EQ(letters("read_uncommitted"), (std::vector<std::string>{"bad1:sink", "bad1:zombie", "bad2:sink", "bad2:zombie"}));
+  zombie.reset();  // fenced since the sink started: it can do nothing more
+}
+
 // The sink's RowBinary rows, read back, equal the same documents inserted as JSONEachRow (the
 // encoding the sink used before): every column, every type, including NULL, arrays, UTF-8, the
 // characters JSON escapes, long strings and times ClickHouse cannot hold.
