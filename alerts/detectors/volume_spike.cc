@@ -58,6 +58,44 @@ std::map<Key, double> margin_history(const FactSet& facts, UnixSeconds from, Uni
   return out;
 }
 
+// A key's thread arrivals: the first voice of each thread new to it, in time order.
+std::vector<size_t> thread_arrivals_of(const FactSet& facts, const Key& key) {
+  const auto& arrivals = facts.arrivals().at(key);
+  const auto& ordinals = facts.arrival_ordinals().at(key);
+  std::vector<size_t> out;
+  for (size_t k = 0; k < arrivals.size(); ++k)
+    if (ordinals[k] == 0) out.push_back(arrivals[k]);
+  return out;
+}
+
+// The negative binomial's size for a count whose expectation rests on `evidence` threads: the
+// dispersion's spread plus that of a gamma-distributed rate with that shape.
+double predictive_size(double dispersion, double evidence) { return 1 / (1 / dispersion + 1 / evidence); }
+
+// For an issue-wide spike: the place with the most new threads of the issue in the window, if
+// without it the rest of the district is no spike (the rise is that place's); nullptr otherwise.
+const Key* explaining_place(const FactSet& facts, const Key& issue_wide, const SeasonalWindow& w, const VolumeSpikeOptions& o,
+                            double p_threshold) {
+  const Key* busiest = nullptr;
+  size_t busiest_threads = 0;
+  for (auto it = facts.arrivals().upper_bound(issue_wide); it != facts.arrivals().end() && it->first.issue == issue_wide.issue;
+       ++it) {
+    const size_t n = count_between(facts, thread_arrivals_of(facts, it->first), w.window_start, w.now);
+    if (n > busiest_threads) busiest = &it->first, busiest_threads = n;
+  }
+  if (!busiest) return nullptr;
+  const auto all = thread_arrivals_of(facts, issue_wide), place = thread_arrivals_of(facts, *busiest);
+  const double rest = double(count_between(facts, all, w.window_start, w.now)) - double(busiest_threads);
+  const double rest_history = std::max(0.0, double(count_between(facts, all, w.baseline_start, w.window_start)) -
+                                                double(count_between(facts, place, w.baseline_start, w.window_start)));
+  const double rest_expected = w.expected(rest_history, o.prior_threads);
+  const bool rest_rises =
+      rest >= o.min_ratio * rest_expected &&
+      negative_binomial_upper_tail(rest, rest_expected, predictive_size(o.dispersion, rest_history + o.prior_threads)) <
+          p_threshold;
+  return rest_rises ? nullptr : busiest;
+}
+
 // Keys with a thread before `now`: the series tested each hour (issue-wide ones only with per_issue).
 size_t tested_keys(const FactSet& facts, bool per_issue, UnixSeconds now) {
   size_t n = 0;
@@ -81,15 +119,6 @@ class VolumeSpike final : public Detector {
 
     const auto predicted = margin_history(facts, baseline_start, window_start);
     const double p_threshold = o.p_threshold(tested_keys(facts, o.per_issue, ctx.now));
-    // A key's thread arrivals: the first voice of each thread new to it.
-    auto threads_of = [&](const Key& key) {
-      const auto& all_arrivals = facts.arrivals().at(key);
-      const auto& ordinals = facts.arrival_ordinals().at(key);
-      std::vector<size_t> out;
-      for (size_t k = 0; k < all_arrivals.size(); ++k)
-        if (ordinals[k] == 0) out.push_back(all_arrivals[k]);
-      return out;
-    };
     std::vector<Finding> place_level, issue_level;
     for (const auto& [key, all_arrivals] : facts.arrivals()) {
       if (key.place.empty() && !o.per_issue) continue;
@@ -103,7 +132,7 @@ class VolumeSpike final : public Detector {
       // Threads are the independent units (voices come in clumps, a thread at a time), so the test
       // counts threads new to the key against their seasonal expectation; voices show that people
       // engage.
-      const std::vector<size_t> thread_arrivals = threads_of(key);
+      const std::vector<size_t> thread_arrivals = thread_arrivals_of(facts, key);
       const auto threads = between(facts, thread_arrivals, window_start, ctx.now);
       std::set<std::string> sites;
       for (size_t i : voices) sites.insert(facts.facts()[i].site);
@@ -117,36 +146,16 @@ class VolumeSpike final : public Detector {
       }
       const double expected = seasonal->expected(history, o.prior_threads);
       if (observed < o.min_ratio * expected) continue;
-      // The expectation is itself an estimate, as uncertain as the few threads it rests on: the
-      // test's spread adds that of a gamma-distributed rate with `evidence` as its shape.
-      const double size = 1 / (1 / o.dispersion + 1 / evidence);
-      const double p = negative_binomial_upper_tail(observed, expected, size);
+      // The expectation is itself an estimate, as uncertain as the few threads it rests on.
+      const double p = negative_binomial_upper_tail(observed, expected, predictive_size(o.dispersion, evidence));
       spdlog::debug("volume_spike {}|{} at {}: voices {} threads {} expected {:.2f} p {:.2e} (threshold {:.1e})", key.issue,
                     key.place, ctx.now, voices.size(), threads.size(), expected, p, p_threshold);
       if (p >= p_threshold) continue;
+      // A town's complaint echoing in the district-wide count is the town's concern.
       if (key.place.empty()) {
-        // Without its busiest place, is the issue still rising over the district? If not, the rise
-        // is that place's (a town's complaint echoing in the district-wide count).
-        const Key* busiest = nullptr;
-        size_t busiest_threads = 0;
-        for (auto it = facts.arrivals().upper_bound(key); it != facts.arrivals().end() && it->first.issue == key.issue; ++it) {
-          const size_t n = count_between(facts, threads_of(it->first), window_start, ctx.now);
-          if (n > busiest_threads) busiest = &it->first, busiest_threads = n;
-        }
-        if (busiest) {
-          const auto place_threads = threads_of(*busiest);
-          const double rest = observed - double(busiest_threads);
-          const double rest_history =
-              std::max(0.0, double(count_between(facts, thread_arrivals, baseline_start, window_start)) -
-                                double(count_between(facts, place_threads, baseline_start, window_start)));
-          const double rest_expected = seasonal->expected(rest_history, o.prior_threads);
-          const double rest_size = 1 / (1 / o.dispersion + 1 / (rest_history + o.prior_threads));
-          if (rest < o.min_ratio * rest_expected ||
-              negative_binomial_upper_tail(rest, rest_expected, rest_size) >= p_threshold) {
-            spdlog::debug("volume_spike {}| at {}: left to {} ({} of {} threads)", key.issue, ctx.now, busiest->place,
-                          busiest_threads, threads.size());
-            continue;
-          }
+        if (const Key* place = explaining_place(facts, key, *seasonal, o, p_threshold)) {
+          spdlog::debug("volume_spike {}| at {}: left to {}", key.issue, ctx.now, place->place);
+          continue;
         }
       }
       // The documents behind it: those of the new threads (the observed count), not every document
@@ -172,7 +181,8 @@ class VolumeSpike final : public Detector {
                                                                                         : Severity::general;
       a.rule = "过去" + std::to_string(o.window_hours) + "小时新增相关话题≥" + std::to_string(o.min_threads) + "个、为近" +
                std::to_string(o.baseline_days) + "天同时段基线的≥" + format_number(o.min_ratio, 0) + "倍（负二项检验 p<" +
-               format_p(p_threshold) + "，每月误报预算" + format_number(o.false_alarms_per_month, 2) + "次），参与的不同作者≥" + format_number(o.min_voices, 0) + "人（每个话题最多计" +
+               format_p(p_threshold) + "，每月误报预算" + format_number(o.false_alarms_per_month, 2) +
+               "次），参与的不同作者≥" + format_number(o.min_voices, 0) + "人（每个话题最多计" +
                std::to_string(o.voices_per_thread) + "人），正面占比<" + format_number(o.max_positive_share * 100, 0) + "%";
       a.title = where_what(key.issue, key.place) + " 声量异常上升";
       a.summary = "过去" + std::to_string(o.window_hours) + "小时新增 " + format_number(observed, 0) + " 个相关话题（文章、帖子或留言），" +
