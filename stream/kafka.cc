@@ -100,6 +100,7 @@ void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
 namespace {
 Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::string, int>>& names, int timeout_ms,
                      const std::map<std::string, std::string>& topic_config = {});
+Status await_topics(rd_kafka_t* rk, const std::vector<std::pair<std::string, int>>& names, int timeout_ms);
 }  // namespace
 
 Status ensure_topics(const KafkaOptions& o, int timeout_ms) {
@@ -155,7 +156,35 @@ Status create_topics(const KafkaOptions& o, const std::vector<std::pair<std::str
   rd_kafka_AdminOptions_destroy(options);
   rd_kafka_queue_destroy(queue);
   rd_kafka_NewTopic_destroy_array(topics.data(), topics.size());
+  if (result) result = await_topics(rk, names, timeout_ms);
   return result;
+}
+
+// CreateTopics answers once the controller has the topics; a broker's metadata cache learns of
+// them a moment later, and until then it answers DescribeConfigs with "unknown topic" (so
+// Producer::create would miss a topic's max.message.bytes) and has no leader to produce to.
+// "Ensured" therefore means: the metadata lists every topic with a leader for each partition.
+Status await_topics(rd_kafka_t* rk, const std::vector<std::pair<std::string, int>>& names, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const struct rd_kafka_metadata* md = nullptr;
+    size_t ready = 0;
+    if (rd_kafka_metadata(rk, 1, nullptr, &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      for (const auto& [name, partitions] : names)
+        for (int t = 0; t < md->topic_cnt; ++t) {
+          const rd_kafka_metadata_topic_t& topic = md->topics[t];
+          if (topic.topic != name || topic.err != RD_KAFKA_RESP_ERR_NO_ERROR || topic.partition_cnt < 1) continue;
+          bool led = true;
+          for (int k = 0; k < topic.partition_cnt; ++k) led = led && topic.partitions[k].leader >= 0;
+          ready += led;
+        }
+      rd_kafka_metadata_destroy(md);
+    }
+    if (ready == names.size()) return Status::ok();
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::retry_later("kafka: topics created but not yet in the broker's metadata after " + std::to_string(timeout_ms) + " ms");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 }  // namespace
 
@@ -185,7 +214,11 @@ std::optional<int64_t> topic_message_limit(const KafkaOptions& o, const std::vec
       const rd_kafka_ConfigResource_t** results =
           rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
       for (size_t i = 0; i < n; ++i) {
-        if (rd_kafka_ConfigResource_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        if (rd_kafka_ConfigResource_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          spdlog::warn("kafka: max.message.bytes of topic '{}' unknown ({}); its limit is not enforced locally",
+                       rd_kafka_ConfigResource_name(results[i]), rd_kafka_err2str(rd_kafka_ConfigResource_error(results[i])));
+          continue;
+        }
         size_t entries = 0;
         const rd_kafka_ConfigEntry_t** configs = rd_kafka_ConfigResource_configs(results[i], &entries);
         for (size_t k = 0; k < entries; ++k)
