@@ -48,6 +48,7 @@ using stream::dead_letter_record;
 using stream::Message;
 
 // Creates the pipeline's topics (raw, enriched, dead-letter) when missing; existing ones are kept.
+// Both functions return once the broker's metadata lists each topic with a leader per partition.
 Status ensure_topics(const KafkaOptions& options, int timeout_ms = 30000);
 // Creates one topic with `partitions` partitions and the given topic settings (max.message.bytes…)
 // when missing (an existing one is kept as it is).
