@@ -61,6 +61,39 @@ TEST(Notify, RoutingRulesByHour) {
   for (const auto& k : cases) EXPECT_EQ(mails_for_hour(c, k.alerts, k.now, kFrom).size(), k.mails) << k.what;
 }
 
+// The continuous runner mails the immediate detectors' alerts as they fire, by the minute of
+// firing; the hour's full evaluation then adds what the quiet hours held back, and nothing twice.
+TEST(Notify, ImmediateMailsKeepQuietHours) {
+  const AlertsConfig c = config();
+  const size_t per_alert = c.recipients_for({"运河街道", "区住房城乡建设局"}).size();
+  struct Case {
+    const char* what;
+    Severity severity;
+    UnixSeconds fired;       // the immediate evaluation's minute
+    size_t at_once;          // mails_for_immediate at `fired`
+    UnixSeconds hour_end;    // the full evaluation that follows (the stored alert keeps `fired`)
+    size_t at_hour_end;      // mails_for_hour then
+  };
+  const Case cases[] = {
+      {"重大 at 03:30 goes out at once", Severity::critical, kDayStart + 3 * kHour + 1800, per_alert, kDayStart + 4 * kHour, 0},
+      {"较大 at 06:30 waits for 07:00", Severity::major, kDayStart + 6 * kHour + 1800, 0, kDayStart + 7 * kHour, per_alert},
+      {"较大 at 21:30 goes out at once, not again at 07:00", Severity::major, kDayStart + 21 * kHour + 1800, per_alert,
+       kDayStart + 31 * kHour, 0},
+      {"一般 waits for the digest", Severity::general, kDayStart + 15 * kHour + 1800, 0, kDayStart + 16 * kHour, 0},
+  };
+  for (const auto& k : cases) {
+    const Alert a = alert(k.severity, k.fired, "immediate");
+    EXPECT_EQ(mails_for_immediate(c, {a}, k.fired, kFrom).size(), k.at_once) << k.what;
+    EXPECT_EQ(mails_for_hour(c, {a}, k.hour_end, kFrom).size(), k.at_hour_end) << k.what;
+  }
+  // Equal start and end hours: no quiet hours.
+  AlertsConfig always = c;
+  always.routing.quiet_start_hour = always.routing.quiet_end_hour = 0;
+  const Alert night = alert(Severity::major, kDayStart + 23 * kHour, "night");
+  EXPECT_EQ(mails_for_immediate(always, {night}, night.fired_at, kFrom).size(), per_alert);
+  EXPECT_EQ(mails_for_hour(always, {night}, night.fired_at, kFrom).size(), per_alert);
+}
+
 TEST(Notify, MessageIdsAreStablePerAlertAndRecipient) {
   const AlertsConfig c = config();
   const Alert a = alert(Severity::major, kDayStart + 15 * kHour, "same");
