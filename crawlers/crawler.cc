@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include "core/gzip.h"
 #include "core/shutdown.h"
 #include "crawlers/charset.h"
+#include "crawlers/comment_api.h"
 #include "crawlers/discover.h"
 #include "crawlers/extract/article.h"
 #include "crawlers/fetcher.h"
@@ -523,41 +522,24 @@ class CrawlRun {
 
   void process_api(const Source& source, Frontier& frontier, UrlState& st, const FetchResult& r, double now) {
     const CommentApi& api = *source.comment_api;
-    const auto json = nlohmann::json::parse(r.body, nullptr, false);
-    const nlohmann::json* items = json.is_discarded() ? nullptr : json_path(json, api.items);
-    if (!items || !items->is_array()) {
+    const auto page = read_comment_api(api, r.body, UnixSeconds(now));
+    if (!page) {
       fail(source, "bad comment api answer");
       return;
     }
     const std::string thread = st.thread_url.empty() ? st.url : st.thread_url;
-    auto text_of = [](const nlohmann::json* v) -> std::string {
-      if (!v || v->is_null()) return {};
-      return v->is_string() ? v->get<std::string>() : v->dump();
-    };
-    size_t ordinal = 0;
-    for (const auto& item : *items) {
-      ++ordinal;
-      Document d;
-      d.kind = api.kind;
+    for (const CommentApiItem& item : page->items) {
+      Document d = item.document;
       d.url = thread;
       d.site = source.name;
       d.parent_id = st.parent_id;
       d.context = st.parent_context;
       d.charset = "utf-8";
-      for (const auto& [field, path] : api.fields) {
-        const std::string v = text_of(json_path(item, path));
-        if (field == "title") d.title = v;
-        else if (field == "text") d.text = v;
-        else if (field == "author") d.author = v;
-        else if (field == "source_name") d.source_name = v;
-        else if (field == "published_at") d.published_at = read_field_time(v, UnixSeconds(now));
-      }
-      if (d.text.empty()) continue;
-      d.id = make_document_id(thread, format_item_key(api.key, text_of(json_path(item, api.key_field)), ordinal));
+      d.id = make_document_id(thread, item.key);
       produce(source, d);
     }
-    const std::string cursor = text_of(json_path(json, api.next_cursor));
-    if (cursor.empty() || cursor == "null") return;
+    const std::string& cursor = page->next_cursor;
+    if (cursor.empty()) return;
     UrlState child;
     child.parent_id = st.parent_id;
     child.parent_context = st.parent_context;
