@@ -36,13 +36,20 @@ class LocalServer {
       res.set_header("Content-Encoding", "gzip");
       res.set_content(gzip(std::string(1 << 20, 'a')), "text/html");  // ~1 KB on the wire, 1 MiB inflated
     });
+    server_.Get("/huge", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(100 * 1024, 'a'), "text/html");  // plain, over a 64 KiB limit
+    });
     server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/page", 301); });
+    server_.Get("/to-file", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("file:///etc/passwd", 302); });
     server_.Get("/busy", [](const httplib::Request&, httplib::Response& res) {
       res.status = 429;
       res.set_header("Retry-After", "3");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // A stop() that comes before the thread is listening is lost and join() waits forever: a test
+    // that never connects (a refused address) finishes that fast.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~LocalServer() {
     server_.stop();
@@ -82,6 +89,29 @@ TEST(Fetcher, RefusesLoopbackUnlessTheSourceAllowsIt) {
   EXPECT_EQ(allowed.etag, "\"v1\"");
 }
 
+// The guard sits where libcurl opens each connection (CURLOPT_OPENSOCKETFUNCTION), on the address a
+// name resolved to, so a name that resolves to a private address, and every redirect hop, is checked
+// like the first URL; an IPv4-mapped IPv6 literal is judged by its IPv4 address.
+TEST(Fetcher, RefusesNamesAndMappedAddressesThatLeadToLoopback) {
+  LocalServer server;
+  const std::string port = server.url("").substr(std::string("http://127.0.0.1:").size());
+  for (const std::string& url : {"http://localhost:" + port + "/page", "http://[::ffff:127.0.0.1]:" + port + "/page"}) {
+    const FetchResult r = fetch({url, {}, {}, 5, false});
+    EXPECT_EQ(r.failure, FetchFailure::refused_address) << url << ": " << r.status.to_string();
+    EXPECT_EQ(r.status.message().rfind("refused non-public address ", 0), 0u) << r.status.to_string();
+    EXPECT_TRUE(r.body.empty()) << url;
+  }
+}
+
+// A redirect may only lead to http or https: a page that redirects to file:// (or gopher://, dict://)
+// must not make the crawler read local files, even from a source allowed to reach loopback.
+TEST(Fetcher, RedirectsToOtherSchemesAreNotFollowed) {
+  LocalServer server;
+  const FetchResult r = fetch({server.url("/to-file"), {}, {}, 5, true});
+  EXPECT_FALSE(r.status) << "followed to " << r.final_url;
+  EXPECT_EQ(r.body.find("root:"), std::string::npos) << "read /etc/passwd";
+}
+
 TEST(Fetcher, ConditionalGetGets304) {
   LocalServer server;
   const FetchResult r = fetch({server.url("/page"), "\"v1\"", {}, 0, true});
@@ -101,6 +131,10 @@ TEST(Fetcher, DecompressesAndLimitsTheSizeAfterDecompression) {
   EXPECT_NE(bomb.status.message().find("larger than 65536"), std::string::npos) << bomb.status.to_string();
   EXPECT_TRUE(bomb.body.empty());
   EXPECT_EQ(bomb.failure, FetchFailure::too_large);
+  const FetchResult huge = fetch({server.url("/huge"), {}, {}, 0, true}, 64 * 1024);  // no compression at all
+  EXPECT_EQ(huge.status.kind(), Status::Kind::reject) << huge.status.to_string();
+  EXPECT_EQ(huge.failure, FetchFailure::too_large);
+  EXPECT_TRUE(huge.body.empty());
 }
 
 TEST(Fetcher, RedirectsAreReturnedOrFollowedAsAsked) {
