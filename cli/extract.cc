@@ -1,6 +1,7 @@
 // `yuqing extract`: the crawler's decoding and article extraction applied to one saved page, for
 // people checking a site and for the extraction benchmark (tests/eval/extraction/).
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -43,6 +44,11 @@ int run_extract(const ExtractArgs& args) {
   if (args.file == "-") {
     raw.assign(std::istreambuf_iterator<char>(std::cin), {});
   } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(args.file, ec)) {  // opens fine, then throws on the first read
+      std::cerr << "extract: " << args.file << " is a directory; give one saved page (or - for stdin)\n";
+      return 2;
+    }
     std::ifstream in(args.file, std::ios::binary);
     if (!in) {
       std::cerr << "extract: cannot read " << args.file << "\n";

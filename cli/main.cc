@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/command.h"
+#include "cli/guard.h"
 #include "core/log.h"
 #include "core/shutdown.h"
 #include "core/time.h"
@@ -62,24 +63,8 @@ int main(int argc, char** argv) {
   cli::add_config_command(app, ctx);
   cli::add_ingest_command(app, ctx);
 
-  try {
+  return cli::run_guarded(app, [&] {
     app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    // --help and friends exit 0; every other command-line error is bad usage: exit 2, as documented.
-    return app.exit(e) == 0 ? 0 : 2;
-  } catch (const ConfigError& e) {
-    spdlog::error("configuration error: {}", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    // A bug or an exhausted resource, not bad input: log it for the operator and exit 1 ("the work
-    // failed") instead of aborting with a core dump and no message.
-    spdlog::error("unexpected error: {}", e.what());
-    return 1;
-  } catch (...) {
-    spdlog::error("unexpected error of unknown type");
-    return 1;
-  }
-  return ctx.exit_code;
+    return ctx.exit_code;
+  });
 }

@@ -92,6 +92,25 @@ TEST_F(Pipeline, BadConfigIsAClearErrorWithExitCode2) {
   EXPECT_NE(r.output.find("surprise: unknown key"), std::string::npos) << r.output;
 }
 
+TEST_F(Pipeline, BadCommandLinesExitWith2NamingWhatIsWrong) {
+  const struct {
+    std::string args;
+    const char* says;
+  } cases[] = {
+      {"frobnicate", "'frobnicate' is not a command of 'yuqing'; its commands: sandbox, crawl"},
+      {"query trnd", "'trnd' is not a command of 'yuqing query'; its commands: count"},
+      {"query count --frobnicate", "--frobnicate"},
+      {"query trend --by", "--by"},
+      {"--log-level loud query count", "--log-level: 'loud' is not a log level"},
+      {"extract /", "extract: / is a directory"},
+  };
+  for (const auto& c : cases) {
+    const Outcome r = yuqing_cli("--config " + config_file_ + " " + c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << ": " << r.output;
+    EXPECT_NE(r.output.find(c.says), std::string::npos) << c.args << ": " << r.output;
+  }
+}
+
 TEST_F(Pipeline, EverySubcommandTeachesWithHelp) {
   for (const char* sub : {"sandbox", "crawl", "process", "sink", "migrate", "query", "demo"}) {
     const Outcome r = yuqing_cli(std::string(sub) + " --help");
