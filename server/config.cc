@@ -70,9 +70,23 @@ ServerConfig load_server_config(const std::filesystem::path& file) {
   return c;
 }
 
+namespace {
+
+// A secret's file is private to its owner, as ssh keys are: one that the group or others may read
+// is refused (its secret may have leaked), not used silently.
+Status read_private_file(const std::filesystem::path& path, const std::string& what, std::string& out) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status::invalid("cannot read " + path.string());
+  if (st.st_mode & 077)
+    return Status::invalid(path.string() + ": the " + what + " file must not be readable by group or others (chmod 600)");
+  return read_file(path, out);
+}
+
+}  // namespace
+
 Status demo_password(const ServerConfig& c, std::string& password) {
   const auto path = c.resolve(c.demo_password_file);
-  if (std::filesystem::exists(path)) return read_file(path, password);
+  if (std::filesystem::exists(path)) return read_private_file(path, "demo password", password);
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   // 18 random bytes, URL-safe base64: 24 characters an analyst can type.
@@ -99,11 +113,8 @@ Status api_token(const ServerConfig& c, std::string& token) {
     token = trim(env);
   } else {
     const auto path = c.resolve(c.token_file);
-    struct stat st {};
-    if (c.token_file.empty() || ::stat(path.c_str(), &st) != 0) return Status::ok();
-    if (st.st_mode & 077)
-      return Status::invalid(path.string() + ": the API token file must not be readable by group or others (chmod 600)");
-    if (Status s = read_file(path, token); !s) return s;
+    if (c.token_file.empty() || !std::filesystem::exists(path)) return Status::ok();
+    if (Status s = read_private_file(path, "API token", token); !s) return s;
   }
   if (token.size() < 32) return Status::invalid("the API token must be at least 32 characters long");
   return Status::ok();
