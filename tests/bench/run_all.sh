@@ -8,7 +8,7 @@
 #   tests/bench/run_all.sh [--quick]
 #
 # --quick leaves out the three 10-million-document runs (about 40 minutes of loading on 2 cores)
-# and shortens the latency runs. Needs the services (scripts/services.sh start), ../shared/data for
+# and shortens the latency runs; about 17 minutes on an idle 2-core machine. Needs the services (scripts/services.sh start), ../shared/data for
 # the corpora, and network access to PyPI the first time (the peers' venv). Output: one log per
 # benchmark under var/bench/<time>/, and their tails on the terminal.
 set -euo pipefail
@@ -53,7 +53,8 @@ run extract-speed bash -c "cmake --build build --target bench_extract >/dev/null
 run crawl bash tests/bench/crawl_bench.sh build/bin/yuqing 18300
 if ((quick)); then
   run storage python3 tests/bench/storage_bench.py build --skip-big
-  run latency python3 tests/bench/latency_bench.py --bin build/bin/yuqing --speeds 20,6 --duration 60
+  # Rising load up to past saturation (a stage saturates between 107 and 322 documents/s).
+  run latency python3 tests/bench/latency_bench.py --bin build/bin/yuqing --speeds 20,6,2,0.5 --duration 60
   run latency-alerts python3 tests/bench/latency_bench.py --alerts --bin build/bin/yuqing --duration 120 --warmup 45
 else
   run storage python3 tests/bench/storage_bench.py build
