@@ -79,7 +79,9 @@ const ConfigTable<ClickHouseOptions>& clickhouse_table() {
        key_int<O, int>("timeout_ms", &O::timeout_ms, 60000, 100, 3600000, "one HTTP request, connecting included"),
        key_flag<O>("verify_tls", &O::verify_tls, true, "check the server's certificate on an https:// url"),
        key_text<O>("ca_file", &O::ca_file, "", "CA bundle for an https:// url; empty = the system's"),
-       key_flag<O>("compress", &O::compress, true, "gzip INSERT bodies (Content-Encoding; ClickHouse 18.16+ accepts it)"),
+       key_choice<O>("compress", &O::compress, "auto",
+                     "gzip INSERT bodies; auto: unless ClickHouse answers on loopback, where gzip only costs both sides CPU",
+                     {"auto", "true", "false"}),
        key_map<O>("settings", &O::settings, "ClickHouse settings sent with every statement")}};
   return t;
 }

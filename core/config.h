@@ -49,7 +49,7 @@ struct ClickHouseOptions {
   int timeout_ms;
   bool verify_tls;
   std::string ca_file;
-  bool compress;
+  std::string compress;  // auto | true | false (see clickhouse::Client)
   std::map<std::string, std::string> settings;  // ClickHouse settings sent with every query
 };
 

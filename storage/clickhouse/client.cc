@@ -27,6 +27,12 @@ std::string url_encode(CURL* curl, std::string_view s) {
   return out;
 }
 
+// 127.0.0.0/8, ::1 and their IPv4-mapped form: the address curl connected to.
+bool is_loopback(std::string_view ip) {
+  if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
+  return ip.starts_with("127.") || ip == "::1";
+}
+
 // The one translation of curl results into Status (HTTP-level problems are handled by the caller).
 Status from_curl(CURLcode code, const std::string& url) {
   switch (code) {
@@ -116,6 +122,10 @@ Client::Client(ClickHouseOptions options) : options_(std::move(options)) {
 
 Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
+bool Client::compresses_inserts() const {
+  return options_.compress == "true" || (options_.compress == "auto" && !loopback_);
+}
+
 Response Client::execute(std::string_view statement, std::string_view data) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
@@ -133,7 +143,7 @@ Response Client::execute(std::string_view statement, std::string_view data) {
   } else {
     url += "&query=" + url_encode(curl, statement);
     // Level 1: the sink is CPU-bound long before the network is, and text compresses ~4x even so.
-    if (options_.compress && data.size() >= kCompressFromBytes) {
+    if (compresses_inserts() && data.size() >= kCompressFromBytes) {
       body = gzip(data, 1);
       headers = curl_slist_append(headers, "Content-Encoding: gzip");
     } else {
@@ -164,6 +174,8 @@ Response Client::execute(std::string_view statement, std::string_view data) {
     r.status = from_curl(rc, options_.url);
     return r;
   }
+  const char* ip = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) loopback_ = is_loopback(ip);
   long http = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
   r.http_status = int(http);

@@ -12,8 +12,11 @@
 //   The translation of curl codes, HTTP statuses and ClickHouse's "Code: N" lives in client.cc only.
 // - Credentials go in HTTP Basic auth, never in the URL. Settings from the options are sent with
 //   every statement as URL parameters. INSERT data of 1 KiB or more is gzip-compressed
-//   (Content-Encoding: gzip) when options.compress is set; ClickHouse (18.16 included) decompresses
-//   request bodies without any setting. TLS: an https:// url, verified against options.ca_file or
+//   (Content-Encoding: gzip; ClickHouse, 18.16 included, decompresses request bodies without any
+//   setting) when options.compress is "true", or "auto" and the last statement was not answered
+//   from a loopback address: on loopback gzip saves no network and costs CPU on both sides (the
+//   sink's 200,000-row benchmark on 2 cores: 8.4 s of CPU over sink and ClickHouse with gzip,
+//   5.7 s without, docs/BENCHMARKS.md). TLS: an https:// url, verified against options.ca_file or
 //   the system store unless verify_tls is false.
 // - One Client per thread (it owns a curl easy handle and reuses its connection).
 #pragma once
@@ -43,10 +46,13 @@ class Client {
 
   Response execute(std::string_view statement, std::string_view data = {});
   const ClickHouseOptions& options() const { return options_; }
+  // Whether the next INSERT body of 1 KiB or more is sent gzip'd (options.compress, see above).
+  bool compresses_inserts() const;
 
  private:
   ClickHouseOptions options_;
   void* curl_ = nullptr;
+  bool loopback_ = false;  // the last answer came from a loopback address
 };
 
 // Status for a ClickHouse error code (exposed for tests of the translation).

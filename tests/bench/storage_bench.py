@@ -240,7 +240,7 @@ def run_ingest(yuqing, m, stamp):
     mb = size / 1e6
     print("\n| path | rows | seconds | rows/s | MB/s of JSON |")
     print("|---|---:|---:|---:|---:|")
-    for name, key in (("yuqing sink (Kafka → parse → RowBinary, gzip, HTTP; insert overlapped with the next batch; commit after insert)", "sink"),
+    for name, key in (("yuqing sink (Kafka → parse → RowBinary, HTTP, gzip off on loopback; insert overlapped with the next batch; commit after insert)", "sink"),
                       ("limit: one bare RowBinary HTTP INSERT of the same rows", "limit_one_insert"),
                       ("limit: bare RowBinary HTTP INSERTs of 20000 rows (the sink's batch and format)", "limit_batches"),
                       ("limit: bare RowBinary HTTP INSERTs of 5000 rows", "limit_small_batches"),

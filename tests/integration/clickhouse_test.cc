@@ -81,6 +81,36 @@ TEST_F(ClickHouse, ServerErrorsAreTranslatedOnce) {
   EXPECT_EQ(Client(nobody).execute("SELECT 1").status.kind(), Status::Kind::retry_later);
 }
 
+// ClickHouse answers on loopback here, so "auto" sends plain bodies; "true" must still gzip them
+// (and the server read them back), since a remote server gets every insert that way.
+TEST_F(ClickHouse, InsertBodiesAreGzippedUnlessTheServerIsOnLoopback) {
+  std::vector<std::string> applied;
+  ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));
+  const struct {
+    std::string compress;
+    bool gzip_before_any_answer, gzip_after_a_loopback_answer;
+  } cases[] = {{"auto", true, false}, {"true", true, true}, {"false", false, false}};
+  int stored = 0;
+  for (const auto& c : cases) {
+    ClickHouseOptions o = config_.clickhouse;
+    o.compress = c.compress;
+    Client client(o);
+    EXPECT_EQ(client.compresses_inserts(), c.gzip_before_any_answer) << c.compress;
+    ASSERT_TRUE(client.execute("SELECT 1").status);
+    EXPECT_EQ(client.compresses_inserts(), c.gzip_after_a_loopback_answer) << c.compress;
+    std::string body;
+    for (int i = 0; i < 20; ++i) {
+      EnrichedDocument d = doc(100 * (stored + 1) + i);
+      d.doc.text = std::string(200, 'a' + char(i));  // 20 rows of 200+ bytes: over the 1 KiB below which nothing is gzip'd
+      to_row_binary(d, body);
+    }
+    ASSERT_GT(body.size(), 4096u);
+    ASSERT_TRUE(client.execute(kInsertRowBinary, body).status) << c.compress;
+    stored += 20;
+    EXPECT_EQ(scalar(client, "SELECT count() FROM documents"), std::to_string(stored)) << c.compress;
+  }
+}
+
 TEST_F(ClickHouse, SinkStoresEachDocumentOnceAndDeadLettersPoison) {
   std::vector<std::string> applied;
   ASSERT_TRUE(migrate(config_.clickhouse, embedded_migrations(), applied));

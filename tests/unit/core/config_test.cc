@@ -125,7 +125,7 @@ TEST(Config, BadValuesNameTheirPathAndValue) {
            {"crawler: {max_body_bytes: 12}", "crawler.max_body_bytes: must be between 1024 and 1073741824, got 12"},
            {"sandbox: {seed: -1}", "sandbox.seed: must be at least 0, got -1"},
            {"sandbox: {port: 70000}", "sandbox.port: must be between 1 and 65535, got 70000"},
-           {"clickhouse: {compress: maybe}", "clickhouse.compress: expected true or false, got 'maybe'"},
+           {"clickhouse: {compress: maybe}", "clickhouse.compress: must be auto, true or false, got 'maybe'"},
            {"clickhouse: {url: 'ftp://x'}", "clickhouse.url: must start with http:// or https://, got 'ftp://x'"},
            {"clickhouse: {database: 'my-db'}", "clickhouse.database: only letters, digits and _ are allowed"},
            {"clickhouse: {settings: {max_threads: [1]}}", "clickhouse.settings.max_threads: expected a scalar value"},
