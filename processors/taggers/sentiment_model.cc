@@ -103,18 +103,25 @@ double NgramSentimentModel::positive(std::string_view normalized, std::vector<Co
 double NgramSentimentModel::positive(const std::vector<uint64_t>& grams, std::vector<Contribution>* strongest,
                                      size_t k) const {
   double logit = bias_;
-  std::vector<std::pair<float, uint64_t>> hits;
+  // The k strongest so far, strongest first (largest |weight|, then smallest key: the keys are
+  // distinct, so the order is total). Kept while scanning: most texts match a hundred n-grams or
+  // more, and collecting them all to sort was a tenth of the model's time.
+  std::vector<std::pair<float, uint64_t>> top;
+  if (strongest) top.reserve(k + 1);
+  const auto stronger = [](const std::pair<float, uint64_t>& a, const std::pair<float, uint64_t>& b) {
+    return std::abs(a.first) != std::abs(b.first) ? std::abs(a.first) > std::abs(b.first) : a.second < b.second;
+  };
   weights_.find_each(grams, [&](uint64_t key, float w) {
     logit += w;
-    if (strongest) hits.emplace_back(w, key);
+    if (!strongest || k == 0) return;
+    const std::pair<float, uint64_t> hit{w, key};
+    if (top.size() == k && !stronger(hit, top.back())) return;
+    top.insert(std::upper_bound(top.begin(), top.end(), hit, stronger), hit);
+    if (top.size() > k) top.pop_back();
   });
   if (strongest) {
-    const size_t n = std::min(k, hits.size());
-    std::partial_sort(hits.begin(), hits.begin() + long(n), hits.end(), [](const auto& a, const auto& b) {
-      return std::abs(a.first) != std::abs(b.first) ? std::abs(a.first) > std::abs(b.first) : a.second < b.second;
-    });
     strongest->clear();
-    for (size_t i = 0; i < n; ++i) strongest->push_back({ngram_text(hits[i].second), hits[i].first});
+    for (const auto& [w, key] : top) strongest->push_back({ngram_text(key), w});
   }
   return 1.0 / (1.0 + std::exp(-logit));
 }
