@@ -15,8 +15,8 @@
 //   (Content-Encoding: gzip; ClickHouse, 18.16 included, decompresses request bodies without any
 //   setting) when options.compress is "true", or "auto" and the last statement was not answered
 //   from a loopback address: on loopback gzip saves no network and costs CPU on both sides (the
-//   sink's 200,000-row benchmark on 2 cores: 8.4 s of CPU over sink and ClickHouse with gzip,
-//   5.7 s without, docs/BENCHMARKS.md). TLS: an https:// url, verified against options.ca_file or
+//   sink's 200,000-row benchmark on 2 cores: about 8 s of CPU over sink, ClickHouse and broker with
+//   gzip, about 6 s without; docs/BENCHMARKS.md). TLS: an https:// url, verified against options.ca_file or
 //   the system store unless verify_tls is false.
 // - One Client per thread (it owns a curl easy handle and reuses its connection).
 #pragma once
