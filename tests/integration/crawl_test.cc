@@ -709,7 +709,7 @@ TEST_F(CrawlSandbox, SlowLorisAndResetMidBodyFailTypedWithBackoffAndStallNothing
               "    kind: article\n";
   });
   config_.crawler.timeout_ms = 5000;  // the sandbox's slow page takes 1.5 s
-  config_.crawler.max_attempts = 4;
+  config_.crawler.max_attempts = 3;
   config_.crawler.retry_base_ms = 500;  // back-off after attempt n: d/2 + U[0, d/2), d = 0.5 s * 2^(n-1)
   const auto sources = crawlers::load_sources(sources_file_);
   ASSERT_EQ(sources.size(), 7u);
